@@ -1,0 +1,17 @@
+using Orleans.AdClicks.Models;
+
+namespace Orleans.AdClicks;
+
+/// <summary>
+/// One ad, keyed by <see cref="Events.AdKey"/>: shard 0 holds the ad's definition; every shard counts the
+/// clicks and impressions its stream delivers, deduplicated by impression id, per UTC minute.
+/// </summary>
+public interface IAdGrain : IGrainWithStringKey
+{
+    /// <summary>Defines the ad; fails if it exists.</summary>
+    Task<AdInfo> CreateAsync(AdInfo ad);
+
+    /// <summary>The ad, or null when it does not exist.</summary>
+    [Concurrency.AlwaysInterleave]
+    Task<AdInfo?> GetAsync();
+}

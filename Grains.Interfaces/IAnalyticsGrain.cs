@@ -1,0 +1,14 @@
+using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Models;
+
+namespace Orleans.AdClicks;
+
+/// <summary>Reads the aggregate store inside the silo, so clients need no access to it (a stateless worker).</summary>
+public interface IAnalyticsGrain : IGrainWithIntegerKey
+{
+    /// <summary>Counts per bucket in [from, to), only buckets that have counts.</summary>
+    Task<IReadOnlyList<BucketCount>> QuerySeriesAsync(SeriesScope scope, DateTimeOffset from, DateTimeOffset to, Granularity granularity);
+
+    /// <summary>The ads with the most clicks.</summary>
+    Task<IReadOnlyList<AdTotal>> QueryTopAdsAsync(TopAdsQuery query);
+}

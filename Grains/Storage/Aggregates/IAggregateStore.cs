@@ -1,0 +1,20 @@
+using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Models;
+
+namespace Orleans.AdClicks.Storage.Aggregates;
+
+/// <summary>
+/// What analysts query: absolute, versioned counts per (ad, shard, minute). Writing a row replaces
+/// the stored one only when its version is at least as high, so replaying a write changes nothing.
+/// </summary>
+public interface IAggregateStore
+{
+    /// <summary>Writes the rows; a row with a lower version than the stored one is ignored.</summary>
+    Task WriteAsync(IReadOnlyList<MinuteCountRow> rows, CancellationToken cancellationToken = default);
+
+    /// <summary>Sums over shards (and ads, for a campaign) per bucket in [from, to); empty buckets are left out.</summary>
+    Task<IReadOnlyList<BucketCount>> QuerySeriesAsync(SeriesScope scope, DateTimeOffset from, DateTimeOffset to, Granularity granularity, CancellationToken cancellationToken = default);
+
+    /// <summary>The ads with the most clicks in the range (then most impressions, then ad id).</summary>
+    Task<IReadOnlyList<AdTotal>> QueryTopAdsAsync(TopAdsQuery query, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,15 @@
+namespace Orleans.AdClicks.Storage.Aggregates;
+
+/// <summary>
+/// The absolute count of one ad shard in one UTC minute. <paramref name="Version"/> orders writes of
+/// the same row: the AdGrain and reconciliation write the time of writing, in ticks.
+/// </summary>
+public readonly record struct MinuteCountRow(
+    Guid AdId,
+    int Shard,
+    Guid CampaignId,
+    Guid AdvertiserId,
+    DateTimeOffset Minute,
+    long Clicks,
+    long Impressions,
+    long Version);

@@ -1,0 +1,23 @@
+using Orleans.AdClicks.Events;
+
+namespace Orleans.AdClicks.Storage.RawClicks;
+
+/// <summary>
+/// Where every accepted click and impression is kept: the source of truth and the dedup registry.
+/// An event is new when no event of the same (kind, impression id) was ever accepted.
+/// </summary>
+public interface IRawClickStore
+{
+    /// <summary>
+    /// Durably writes the events of <paramref name="events"/> that are new and returns exactly those;
+    /// the rest (seen before, or repeated within the batch) are refused. When this throws, any subset
+    /// may have been written: a retry then refuses those, so nothing is ever returned twice.
+    /// </summary>
+    Task<IReadOnlyList<AdEvent>> AppendNewAsync(AdKey key, IReadOnlyList<AdEvent> events, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Recounts the billable events accepted for <paramref name="key"/> per UTC minute of their
+    /// timestamp, in [<paramref name="from"/>, <paramref name="to"/>); minutes without any are left out.
+    /// </summary>
+    Task<IReadOnlyList<MinuteTally>> CountAsync(AdKey key, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+}
