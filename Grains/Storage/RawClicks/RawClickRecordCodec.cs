@@ -1,0 +1,153 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Text;
+using Orleans.AdClicks.Events;
+
+namespace Orleans.AdClicks.Storage.RawClicks;
+
+/// <summary>
+/// One raw event in a segment file: [u32 body length][body][u32 CRC-32 of body], all little-endian.
+/// Body: version, kind, flags (1 = billable), impression id, ad id, campaign id, shard, timestamp,
+/// token issued-at, token expires-at (UTC ticks), user agent, client ip (i32 UTF-8 length or -1 for null, bytes).
+/// </summary>
+internal static class RawClickRecordCodec
+{
+    private const byte Version = 1;
+    private const int FixedBodyLength = 3 + 3 * 16 + 4 + 3 * 8;
+    private const int MaxBodyLength = 64 * 1024;
+
+    // Beacons cap these far lower; clipping here keeps every record readable under MaxBodyLength.
+    private const int MaxTextChars = 4096;
+
+    public static void Write(IBufferWriter<byte> output, AdKey key, AdEvent e)
+    {
+        var userAgent = Clip(e.UserAgent);
+        var clientIp = Clip(e.ClientIp);
+        var bodyLength = FixedBodyLength + TextLength(userAgent) + TextLength(clientIp);
+        var frame = output.GetSpan(bodyLength + 8)[..(bodyLength + 8)];
+        var body = frame.Slice(4, bodyLength);
+
+        BinaryPrimitives.WriteInt32LittleEndian(frame, bodyLength);
+        body[0] = Version;
+        body[1] = (byte)e.Kind;
+        body[2] = e.Billable ? (byte)1 : (byte)0;
+        e.ImpressionId.TryWriteBytes(body[3..]);
+        e.AdId.TryWriteBytes(body[19..]);
+        e.CampaignId.TryWriteBytes(body[35..]);
+        BinaryPrimitives.WriteInt32LittleEndian(body[51..], key.Shard);
+        BinaryPrimitives.WriteInt64LittleEndian(body[55..], e.Timestamp.UtcTicks);
+        BinaryPrimitives.WriteInt64LittleEndian(body[63..], e.TokenIssuedAt.UtcTicks);
+        BinaryPrimitives.WriteInt64LittleEndian(body[71..], e.TokenExpiresAt.UtcTicks);
+        var offset = FixedBodyLength;
+        offset += WriteText(body[offset..], userAgent);
+        WriteText(body[offset..], clientIp);
+        BinaryPrimitives.WriteUInt32LittleEndian(frame[(4 + bodyLength)..], Crc32.HashToUInt32(body));
+        output.Advance(frame.Length);
+    }
+
+    /// <summary>
+    /// Reads the next record; false at the end of the stream or at a torn or corrupt record,
+    /// which the caller tells apart by the stream position it started from.
+    /// </summary>
+    public static bool TryRead(Stream stream, ref byte[] scratch, out AdKey key, out AdEvent? e)
+    {
+        key = default;
+        e = null;
+        Span<byte> header = stackalloc byte[4];
+        if (stream.ReadAtLeast(header, 4, throwOnEndOfStream: false) < 4)
+        {
+            return false;
+        }
+
+        var bodyLength = BinaryPrimitives.ReadInt32LittleEndian(header);
+        if (bodyLength < FixedBodyLength + 8 || bodyLength > MaxBodyLength)
+        {
+            return false;
+        }
+
+        if (scratch.Length < bodyLength + 4)
+        {
+            scratch = new byte[MaxBodyLength + 4];
+        }
+
+        var rest = scratch.AsSpan(0, bodyLength + 4);
+        if (stream.ReadAtLeast(rest, rest.Length, throwOnEndOfStream: false) < rest.Length)
+        {
+            return false;
+        }
+
+        var body = rest[..bodyLength];
+        if (BinaryPrimitives.ReadUInt32LittleEndian(rest[bodyLength..]) != Crc32.HashToUInt32(body)
+            || body[0] != Version
+            || !Enum.IsDefined((AdEventKind)body[1]))
+        {
+            return false;
+        }
+
+        var offset = FixedBodyLength;
+        if (!TryReadText(body, ref offset, out var userAgent) || !TryReadText(body, ref offset, out var clientIp))
+        {
+            return false;
+        }
+
+        key = new AdKey(new Guid(body.Slice(19, 16)), BinaryPrimitives.ReadInt32LittleEndian(body[51..]));
+        e = new AdEvent(
+            (AdEventKind)body[1],
+            new Guid(body.Slice(3, 16)),
+            key.AdId,
+            new Guid(body.Slice(35, 16)),
+            ReadTime(body[55..]),
+            ReadTime(body[63..]),
+            ReadTime(body[71..]),
+            body[2] == 1,
+            userAgent,
+            clientIp);
+        return true;
+    }
+
+    private static string? Clip(string? text) => text is { Length: > MaxTextChars } ? text[..MaxTextChars] : text;
+
+    private static int TextLength(string? text) => 4 + (text is null ? 0 : Encoding.UTF8.GetByteCount(text));
+
+    private static int WriteText(Span<byte> destination, string? text)
+    {
+        if (text is null)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(destination, -1);
+            return 4;
+        }
+
+        var length = Encoding.UTF8.GetBytes(text, destination[4..]);
+        BinaryPrimitives.WriteInt32LittleEndian(destination, length);
+        return 4 + length;
+    }
+
+    private static bool TryReadText(ReadOnlySpan<byte> body, ref int offset, out string? text)
+    {
+        text = null;
+        if (body.Length - offset < 4)
+        {
+            return false;
+        }
+
+        var length = BinaryPrimitives.ReadInt32LittleEndian(body[offset..]);
+        offset += 4;
+        if (length == -1)
+        {
+            return true;
+        }
+
+        if (length < 0 || length > body.Length - offset)
+        {
+            return false;
+        }
+
+        text = Encoding.UTF8.GetString(body.Slice(offset, length));
+        offset += length;
+        return true;
+    }
+
+    private static DateTimeOffset ReadTime(ReadOnlySpan<byte> source) =>
+        new(BinaryPrimitives.ReadInt64LittleEndian(source), TimeSpan.Zero);
+}

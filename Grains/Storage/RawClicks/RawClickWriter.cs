@@ -1,0 +1,204 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Orleans.AdClicks.Events;
+
+namespace Orleans.AdClicks.Storage.RawClicks;
+
+/// <summary>
+/// The single writer of one raw click directory: a loop that owns the registry, the tallies and the segment
+/// files, drains every pending request, appends the new events of the whole group and flushes once for it.
+/// </summary>
+internal sealed class RawClickWriter : IAsyncDisposable
+{
+    private const int MaxRequestsPerGroup = 1024;
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
+
+    private readonly string _directory;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly RawClickIndex _index;
+    private readonly RawClickSegmentLog _log;
+    private readonly Channel<Request> _requests = Channel.CreateUnbounded<Request>(new() { SingleReader = true });
+    private readonly ITimer _pruneTimer;
+    private readonly Task _loop;
+    private int _registeredIds;
+
+    public RawClickWriter(string directory, TimeProvider timeProvider, ILogger logger, TimeSpan forgetAfterExpiry)
+    {
+        _directory = directory;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _index = new RawClickIndex(forgetAfterExpiry);
+        _log = new RawClickSegmentLog(directory, logger);
+        try
+        {
+            var now = timeProvider.GetUtcNow();
+            _log.Replay((key, e) =>
+            {
+                // Ids past the margin are not registered: they are refused as too old anyway.
+                if (_index.IsTooOld(e, now) || _index.TryRegister(e))
+                {
+                    _index.Tally(key, e);
+                }
+            });
+        }
+        catch
+        {
+            _log.Dispose();
+            throw;
+        }
+
+        _registeredIds = _index.RegisteredIds;
+        _pruneTimer = timeProvider.CreateTimer(_ => _requests.Writer.TryWrite(PruneRequest.Instance), null, PruneInterval, PruneInterval);
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>How many (kind, impression id) pairs the registry holds, as of the last group the loop finished.</summary>
+    public int RegisteredIds => Volatile.Read(ref _registeredIds);
+
+    public Task<IReadOnlyList<AdEvent>> AppendNewAsync(AdKey key, IReadOnlyList<AdEvent> events, CancellationToken cancellationToken) =>
+        SendAsync(new AppendRequest(key, events), cancellationToken);
+
+    public Task<IReadOnlyList<MinuteTally>> CountAsync(AdKey key, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        SendAsync(new CountRequest(key, from, to), cancellationToken);
+
+    /// <summary>Answers what is queued, then closes the files.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _pruneTimer.Dispose();
+        _requests.Writer.TryComplete();
+        await _loop;
+        _log.Dispose();
+    }
+
+    private Task<T> SendAsync<T>(Request<T> request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_requests.Writer.TryWrite(request))
+        {
+            throw new ObjectDisposedException(nameof(EmbeddedRawClickStore), $"The raw click store in '{_directory}' is closed.");
+        }
+
+        // Once queued the request runs regardless; cancelling only stops this caller from waiting for it.
+        return request.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task RunAsync()
+    {
+        var group = new List<Request>();
+        while (await _requests.Reader.WaitToReadAsync())
+        {
+            while (group.Count < MaxRequestsPerGroup && _requests.Reader.TryRead(out var request))
+            {
+                group.Add(request);
+            }
+
+            try
+            {
+                Process(group);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Raw click store in {Directory} failed a group of {Requests} requests", _directory, group.Count);
+                group.ForEach(r => r.Fail(ex));
+            }
+
+            group.Clear();
+        }
+    }
+
+    private void Process(List<Request> group)
+    {
+        var now = _timeProvider.GetUtcNow();
+        if (group.Contains(PruneRequest.Instance))
+        {
+            var forgotten = _index.Prune(now);
+            _logger.LogDebug("Raw click store forgot {Forgotten} expired ids", forgotten);
+        }
+
+        var appends = group.OfType<AppendRequest>().ToList();
+        var accepted = appends.Select(a => Register(a, now)).ToList();
+        if (accepted.Any(events => events.Count > 0))
+        {
+            try
+            {
+                _log.Commit(now);
+            }
+            catch
+            {
+                // Not written, so not seen: a retry must find these ids new again.
+                accepted.SelectMany(events => events).ToList().ForEach(_index.Unregister);
+                throw;
+            }
+        }
+
+        for (var i = 0; i < appends.Count; i++)
+        {
+            accepted[i].ForEach(e => _index.Tally(appends[i].Key, e));
+        }
+
+        Volatile.Write(ref _registeredIds, _index.RegisteredIds);
+        for (var i = 0; i < appends.Count; i++)
+        {
+            appends[i].Completion.TrySetResult(accepted[i]);
+        }
+
+        foreach (var count in group.OfType<CountRequest>())
+        {
+            count.Completion.TrySetResult(_index.Count(count.Key, count.From, count.To));
+        }
+    }
+
+    private List<AdEvent> Register(AppendRequest append, DateTimeOffset now)
+    {
+        var fresh = new List<AdEvent>();
+        foreach (var e in append.Events)
+        {
+            if (!_index.IsTooOld(e, now) && _index.TryRegister(e))
+            {
+                _log.Append(append.Key, e);
+                fresh.Add(e);
+            }
+        }
+
+        return fresh;
+    }
+
+    private abstract class Request
+    {
+        public abstract void Fail(Exception exception);
+    }
+
+    private abstract class Request<T> : Request
+    {
+        // Callers are grains: their continuations must run on their own scheduler, not inline on the writer.
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Fail(Exception exception) => Completion.TrySetException(exception);
+    }
+
+    private sealed class AppendRequest(AdKey key, IReadOnlyList<AdEvent> events) : Request<IReadOnlyList<AdEvent>>
+    {
+        public AdKey Key => key;
+
+        public IReadOnlyList<AdEvent> Events => events;
+    }
+
+    private sealed class CountRequest(AdKey key, DateTimeOffset from, DateTimeOffset to) : Request<IReadOnlyList<MinuteTally>>
+    {
+        public AdKey Key => key;
+
+        public DateTimeOffset From => from;
+
+        public DateTimeOffset To => to;
+    }
+
+    private sealed class PruneRequest : Request
+    {
+        public static readonly PruneRequest Instance = new();
+
+        public override void Fail(Exception exception)
+        {
+        }
+    }
+}
