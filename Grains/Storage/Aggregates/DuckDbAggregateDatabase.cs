@@ -1,0 +1,116 @@
+using DuckDB.NET.Data;
+using Microsoft.Extensions.Logging;
+
+namespace Orleans.AdClicks.Storage.Aggregates;
+
+/// <summary>
+/// One aggregate file as the whole process shares it: DuckDB lets one process open a file read-write,
+/// so every store on the file leases this instance, and its one writer commits all their writes.
+/// </summary>
+internal sealed partial class DuckDbAggregateDatabase
+{
+    private const string SchemaSql = """
+        CREATE TABLE IF NOT EXISTS minute_counts (
+            ad_id UUID NOT NULL,
+            shard INTEGER NOT NULL,
+            minute TIMESTAMP NOT NULL,
+            campaign_id UUID NOT NULL,
+            advertiser_id UUID NOT NULL,
+            clicks BIGINT NOT NULL,
+            impressions BIGINT NOT NULL,
+            version BIGINT NOT NULL,
+            PRIMARY KEY (ad_id, shard, minute))
+        """;
+
+    // DuckDB.NET caches native databases by data source, ignoring case; the registry keys the same way.
+    private static readonly Dictionary<string, DuckDbAggregateDatabase> Registry = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly Lock RegistryLock = new();
+
+    private readonly string _fullPath;
+    private readonly string _connectionString;
+    private readonly ILogger _logger;
+    private int _leases = 1;
+
+    private DuckDbAggregateDatabase(string fullPath, ILogger logger)
+    {
+        _fullPath = fullPath;
+        _connectionString = new DuckDBConnectionStringBuilder { DataSource = fullPath }.ConnectionString;
+        _logger = logger;
+
+        // The writer's connection stays open as long as the database is leased, which keeps DuckDB.NET's
+        // native instance alive for the short-lived query connections.
+        var connection = OpenConnection();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = SchemaSql;
+            command.ExecuteNonQuery();
+        }
+
+        Writer = new DuckDbMinuteCountWriter(connection, logger);
+    }
+
+    public DuckDbMinuteCountWriter Writer { get; }
+
+    /// <summary>Leases the process-wide instance for the file, opening it if no store holds it.</summary>
+    public static DuckDbAggregateDatabase Acquire(string path, ILogger logger)
+    {
+        // DuckDB.NET shares a native database only between identical data source strings; two spellings
+        // of one path would open two instances on one file that overwrite each other.
+        var fullPath = Path.GetFullPath(path);
+        lock (RegistryLock)
+        {
+            if (Registry.TryGetValue(fullPath, out var database))
+            {
+                database._leases++;
+                return database;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+            database = new DuckDbAggregateDatabase(fullPath, logger);
+            Registry.Add(fullPath, database);
+            LogOpened(logger, fullPath);
+            return database;
+        }
+    }
+
+    /// <summary>A new connection to the shared instance; DuckDB connections are not thread-safe, so one per query.</summary>
+    public DuckDBConnection OpenConnection()
+    {
+        var connection = new DuckDBConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>Returns a lease after the writes queued so far are committed; the last lease closes the file.</summary>
+    public async Task ReleaseAsync()
+    {
+        Task? flushed = null;
+        lock (RegistryLock)
+        {
+            if (--_leases == 0)
+            {
+                Registry.Remove(_fullPath);
+            }
+            else
+            {
+                // Queued under the lock, so a last release cannot close the writer first.
+                flushed = Writer.FlushAsync();
+            }
+        }
+
+        if (flushed is not null)
+        {
+            await flushed.ConfigureAwait(false);
+            return;
+        }
+
+        await Writer.DisposeAsync().ConfigureAwait(false);
+        LogClosed(_logger, _fullPath);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Opened the DuckDB aggregate store {Path}")]
+    private static partial void LogOpened(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closed the DuckDB aggregate store {Path}")]
+    private static partial void LogClosed(ILogger logger, string path);
+}

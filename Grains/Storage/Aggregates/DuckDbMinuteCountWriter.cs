@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using DuckDB.NET.Data;
+using Microsoft.Extensions.Logging;
+using Orleans.AdClicks.Events;
+
+namespace Orleans.AdClicks.Storage.Aggregates;
+
+/// <summary>
+/// The one writer of an aggregate file: concurrent writes queue here and are committed together, one
+/// transaction per group, because a DuckDB commit costs far more than the rows in it.
+/// </summary>
+internal sealed partial class DuckDbMinuteCountWriter : IAsyncDisposable
+{
+    // A backlog is drained in commits of about this size, so one transaction never grows without bound.
+    private const int MaxRowsPerCommit = 100_000;
+
+    // Temporary tables belong to one connection, which here is the writer's alone.
+    private const string StagingSql = "CREATE TEMP TABLE minute_counts_staging AS FROM minute_counts LIMIT 0";
+
+    // A key staged twice in one statement silently keeps whichever row came first (DuckDB 1.5), so only
+    // its highest version is merged.
+    private const string MergeSql = """
+        INSERT INTO minute_counts
+        SELECT * FROM minute_counts_staging
+        QUALIFY row_number() OVER (PARTITION BY ad_id, shard, minute ORDER BY version DESC) = 1
+        ON CONFLICT (ad_id, shard, minute) DO UPDATE SET
+            campaign_id = excluded.campaign_id,
+            advertiser_id = excluded.advertiser_id,
+            clicks = excluded.clicks,
+            impressions = excluded.impressions,
+            version = excluded.version
+        WHERE excluded.version >= minute_counts.version;
+        DELETE FROM minute_counts_staging;
+        """;
+
+    private readonly DuckDBConnection _connection;
+    private readonly ILogger _logger;
+    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _loop;
+
+    /// <summary>Takes ownership of <paramref name="connection"/>, which must see the minute_counts table.</summary>
+    public DuckDbMinuteCountWriter(DuckDBConnection connection, ILogger logger)
+    {
+        _connection = connection;
+        _logger = logger;
+        using (var command = _connection.CreateCommand())
+        {
+            command.CommandText = StagingSql;
+            command.ExecuteNonQuery();
+        }
+
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Completes when the rows are committed, or faults with the commit's exception.</summary>
+    public Task WriteAsync(IReadOnlyList<MinuteCountRow> rows, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (rows.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        // A copy, so a caller that reuses its list cannot change rows waiting here. Cancelling ends the
+        // wait, not a queued write; rows are absolute, so a retry after it is harmless.
+        return Enqueue([.. rows]).WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Completes when every write queued before it is committed (or has failed).</summary>
+    public Task FlushAsync() => Enqueue([]);
+
+    /// <summary>Commits what is queued, then closes the connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private Task Enqueue(MinuteCountRow[] rows)
+    {
+        // Continuations must not run on the writer loop, or one caller could stall every other commit.
+        var committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_writes.Writer.TryWrite(new PendingWrite(rows, committed)))
+        {
+            throw new ObjectDisposedException(nameof(DuckDbAggregateStore));
+        }
+
+        return committed.Task;
+    }
+
+    private async Task RunAsync()
+    {
+        var group = new List<PendingWrite>();
+        while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            var rowCount = 0;
+            while (rowCount < MaxRowsPerCommit && _writes.Reader.TryRead(out var write))
+            {
+                group.Add(write);
+                rowCount += write.Rows.Length;
+            }
+
+            try
+            {
+                if (rowCount > 0)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    Commit(group);
+                    LogCommitted(_logger, rowCount, group.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+
+                foreach (var write in group)
+                {
+                    write.Committed.TrySetResult();
+                }
+            }
+            catch (Exception exception)
+            {
+                LogCommitFailed(_logger, exception, rowCount, group.Count);
+                foreach (var write in group)
+                {
+                    write.Committed.TrySetException(exception);
+                }
+            }
+
+            group.Clear();
+        }
+    }
+
+    private void Commit(List<PendingWrite> group)
+    {
+        // Staging and merging in one transaction: a failure rolls both back and leaves staging empty.
+        using var transaction = _connection.BeginTransaction();
+        using (var appender = _connection.CreateAppender("minute_counts_staging"))
+        {
+            foreach (var write in group)
+            {
+                foreach (var row in write.Rows)
+                {
+                    appender.CreateRow()
+                        .AppendValue(row.AdId)
+                        .AppendValue(row.Shard)
+                        .AppendValue(MinuteBucket.Of(row.Minute).UtcDateTime)
+                        .AppendValue(row.CampaignId)
+                        .AppendValue(row.AdvertiserId)
+                        .AppendValue(row.Clicks)
+                        .AppendValue(row.Impressions)
+                        .AppendValue(row.Version)
+                        .EndRow();
+                }
+            }
+        }
+
+        using (var merge = _connection.CreateCommand())
+        {
+            merge.CommandText = MergeSql;
+            merge.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Committed {RowCount} minute counts from {WriteCount} writes in {ElapsedMs:F1} ms")]
+    private static partial void LogCommitted(ILogger logger, int rowCount, int writeCount, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Committing {RowCount} minute counts from {WriteCount} writes failed")]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception, int rowCount, int writeCount);
+
+    private sealed record PendingWrite(MinuteCountRow[] Rows, TaskCompletionSource Committed);
+}
