@@ -1,0 +1,6 @@
+namespace Orleans.AdClicks.Api.Advertisers;
+
+public sealed record CreateAdvertiserRequest(string? Name);
+
+/// <summary>The only answer that ever carries the advertiser's API key.</summary>
+public sealed record AdvertiserCreatedDto(Guid Id, string Name, string ApiKey);

@@ -1,0 +1,94 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Orleans.AdClicks.Api.Ads;
+using Orleans.AdClicks.Api.Auth;
+using Orleans.AdClicks.Api.Campaigns;
+using Orleans.AdClicks.Api.Hosting;
+using Orleans.AdClicks.Models;
+
+namespace Orleans.AdClicks.Api.Analytics;
+
+/// <summary>/api/analytics: counts per ad and campaign over time, and the top ads.</summary>
+public static class AnalyticsApi
+{
+    public const int MaxTopAds = 100;
+
+    public static IEndpointRouteBuilder MapAnalyticsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/analytics").RequireAuthorization().WithTags("Analytics");
+        api.MapGet("/ads/{adId:guid}", AdAsync).WithName("AdAnalytics").WithSummary("Clicks and impressions of one ad per bucket.");
+        api.MapGet("/campaigns/{id:guid}", CampaignAsync).WithName("CampaignAnalytics").WithSummary("Clicks and impressions of a campaign per bucket.");
+        api.MapGet("/top-ads", TopAdsAsync).WithName("TopAds").WithSummary("The ads with the most clicks.");
+        return app;
+    }
+
+    private static async Task<Results<Ok<SeriesDto>, NotFound, ValidationProblem>> AdAsync(
+        Guid adId, string? from, string? to, string? granularity, CurrentAdvertiser caller, IGrainFactory grains, TimeProvider time)
+    {
+        var validation = new Validation();
+        var range = AnalyticsRange.Parse(from, to, granularity, time.GetUtcNow(), validation);
+        if (await AdsApi.FindOwnedAsync(grains, caller, adId) is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        return range is null
+            ? TypedResults.ValidationProblem(validation.Errors)
+            : TypedResults.Ok(await QueryAsync(grains, SeriesScope.Ad(adId), range));
+    }
+
+    private static async Task<Results<Ok<SeriesDto>, NotFound, ValidationProblem>> CampaignAsync(
+        Guid id, string? from, string? to, string? granularity, CurrentAdvertiser caller, IGrainFactory grains, TimeProvider time)
+    {
+        var validation = new Validation();
+        var range = AnalyticsRange.Parse(from, to, granularity, time.GetUtcNow(), validation);
+        if (await CampaignsApi.FindOwnedAsync(grains, caller, id) is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        return range is null
+            ? TypedResults.ValidationProblem(validation.Errors)
+            : TypedResults.Ok(await QueryAsync(grains, SeriesScope.Campaign(id), range));
+    }
+
+    private static async Task<Results<Ok<TopAdsDto>, NotFound, ValidationProblem>> TopAdsAsync(
+        string? from, string? to, string? limit, Guid? campaignId, CurrentAdvertiser caller, IGrainFactory grains, TimeProvider time)
+    {
+        var validation = new Validation();
+        // Top ads sum over the range, so it is minute-precise and may span up to a year.
+        var range = AnalyticsRange.Parse(from, to, "minute", time.GetUtcNow(), validation, maxBuckets: 366 * 1440, defaultBuckets: 1440);
+        var count = 10;
+        if (limit is not null && !(int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) && count is >= 1 and <= MaxTopAds))
+        {
+            validation.Add("limit", $"'limit' is a whole number from 1 to {MaxTopAds}.");
+        }
+
+        if (campaignId is { } campaign && await CampaignsApi.FindOwnedAsync(grains, caller, campaign) is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (range is null || !validation.IsValid)
+        {
+            return TypedResults.ValidationProblem(validation.Errors);
+        }
+
+        var ads = await grains.GetGrain<IAnalyticsGrain>(0).QueryTopAdsAsync(
+            new TopAdsQuery(range.From, range.To, count, campaignId, caller.AdvertiserId));
+        return TypedResults.Ok(new TopAdsDto([.. ads.Select(a => new TopAdDto(a.AdId, a.CampaignId, a.Clicks, a.Impressions, Ctr.Of(a.Clicks, a.Impressions)))]));
+    }
+
+    private static async Task<SeriesDto> QueryAsync(IGrainFactory grains, SeriesScope scope, AnalyticsRange range)
+    {
+        var counts = (await grains.GetGrain<IAnalyticsGrain>(0).QuerySeriesAsync(scope, range.From, range.To, range.Granularity))
+            .ToDictionary(b => b.Start);
+        var series = range.Buckets()
+            .Select(start => counts.TryGetValue(start, out var b) ? new SeriesPointDto(start, b.Clicks, b.Impressions) : new SeriesPointDto(start, 0, 0))
+            .ToList();
+        var clicks = series.Sum(p => p.Clicks);
+        var impressions = series.Sum(p => p.Impressions);
+        return new SeriesDto(scope.AdId, scope.CampaignId, AnalyticsRange.Name(range.Granularity), range.From, range.To,
+            new TotalsDto(clicks, impressions, Ctr.Of(clicks, impressions)), series);
+    }
+}

@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Orleans.AdClicks.Api.Tokens;
+using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Tokens;
+
+namespace Orleans.AdClicks.Api.Beacons;
+
+/// <summary>The anonymous beacons: GET /c/{token} (click, 302) and GET /v/{token} (impression, 204).</summary>
+public static class BeaconsApi
+{
+    public static IEndpointRouteBuilder MapBeacons(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/c/{token}", ClickAsync).WithName("Click").WithSummary("Counts a click and redirects to the ad's target URL.");
+        app.MapGet("/v/{token}", ViewAsync).WithName("View").WithSummary("Counts an impression.");
+        return app;
+    }
+
+    private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> ClickAsync(string token, HttpContext context, [AsParameters] BeaconServices services)
+    {
+        var (problem, target) = await AcceptAsync(AdEventKind.Click, token, context, services);
+        return problem is null ? TypedResults.Redirect(target!) : problem;
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> ViewAsync(string token, HttpContext context, [AsParameters] BeaconServices services)
+    {
+        var (problem, _) = await AcceptAsync(AdEventKind.Impression, token, context, services);
+        return problem is null ? TypedResults.NoContent() : problem;
+    }
+
+    /// <summary>Verifies the token, finds the ad and appends the event; a problem when any step refuses.</summary>
+    private static async Task<(ProblemHttpResult? Problem, string? TargetUrl)> AcceptAsync(
+        AdEventKind kind, string text, HttpContext context, BeaconServices services)
+    {
+        // Beacon answers are per impression: never let a browser or proxy replay one from cache.
+        context.Response.Headers.CacheControl = "no-store";
+
+        if (ClickTokenCodec.TryDecode(text, services.Tokens.Keys, out var token) != TokenVerdict.Valid)
+        {
+            return (TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid token",
+                detail: "The token is malformed or its signature does not verify."), null);
+        }
+
+        string? targetUrl;
+        try
+        {
+            targetUrl = await services.Targets.GetTargetUrlAsync(token!.AdId);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return (Unavailable(), null);
+        }
+
+        if (targetUrl is null)
+        {
+            return (TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown ad",
+                detail: "The token names an ad that does not exist."), null);
+        }
+
+        var now = services.Time.GetUtcNow();
+        var adEvent = new AdEvent(
+            kind,
+            token.ImpressionId,
+            token.AdId,
+            token.CampaignId,
+            now,
+            token.IssuedAt,
+            token.ExpiresAt,
+            Billable: !token.IsExpiredAt(now),
+            UserAgent: Truncate(context.Request.Headers.UserAgent.ToString(), 512),
+            ClientIp: ClientAddress.Truncate(context.Connection.RemoteIpAddress));
+        try
+        {
+            await services.ClickLog.AppendAsync(adEvent);
+        }
+        catch (ClickLogUnavailableException)
+        {
+            return (Unavailable(), null);
+        }
+
+        return (null, targetUrl);
+    }
+
+    private static ProblemHttpResult Unavailable() => TypedResults.Problem(
+        statusCode: StatusCodes.Status503ServiceUnavailable, title: "Try again",
+        detail: "The event could not be recorded right now.");
+
+    private static string? Truncate(string value, int maxLength) =>
+        value.Length == 0 ? null : value.Length <= maxLength ? value : value[..maxLength];
+}

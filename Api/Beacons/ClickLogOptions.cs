@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Orleans.AdClicks.Api.Beacons;
+
+/// <summary>The "AdClicks:ClickLog" section.</summary>
+public sealed class ClickLogOptions
+{
+    public const string Section = "AdClicks:ClickLog";
+
+    /// <summary>Counting grains per ad; more than one spreads a very hot ad ("adId#shard" stream keys).</summary>
+    [Range(1, 64)]
+    public int ShardsPerAd { get; set; } = 1;
+
+    /// <summary>Events waiting to be appended before beacons wait for room (backpressure, bounded memory).</summary>
+    [Range(1_000, 10_000_000)]
+    public int MaxPending { get; set; } = 100_000;
+
+    /// <summary>Largest group of events appended at once.</summary>
+    [Range(1, 100_000)]
+    public int MaxBatch { get; set; } = 2_000;
+}

@@ -1,0 +1,52 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Json;
+using Orleans.AdClicks.Api.Beacons;
+using Orleans.AdClicks.Api.Tokens;
+using Orleans.AdClicks.Hosting;
+
+namespace Orleans.AdClicks.Api.Hosting;
+
+/// <summary>What every endpoint relies on: options, problem details, health, JSON, limits, the click path services.</summary>
+public static class AdClicksDefaultsExtensions
+{
+    // Nothing the API accepts is near this; larger bodies are refused before they are read.
+    private const long MaxRequestBodyBytes = 64 * 1024;
+
+    public static IHostApplicationBuilder AddAdClicksDefaults(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<AdClicksOptions>().BindConfiguration(AdClicksOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ClickTokenOptions>().BindConfiguration(ClickTokenOptions.Section)
+            .Validate(o => o.Lifetime > TimeSpan.Zero, "AdClicks:Tokens:Lifetime must be positive.").ValidateOnStart();
+        services.AddOptions<ClickLogOptions>().BindConfiguration(ClickLogOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        });
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
+        {
+            o.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            o.AddServerHeader = false;
+        });
+        services.AddHealthChecks().AddCheck<ClusterReadyCheck>("cluster", tags: ["ready"]);
+
+        services.AddSingleton<ClickTokens>();
+        services.AddSingleton<AdTargets>();
+        return builder;
+    }
+
+    /// <summary>The click log; registered after Orleans so it stops first and drains into the stream.</summary>
+    public static IHostApplicationBuilder AddClickLog(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<StreamClickLog>();
+        builder.Services.AddSingleton<IClickLog>(sp => sp.GetRequiredService<StreamClickLog>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StreamClickLog>());
+        return builder;
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Orleans.AdClicks.Api.Hosting;
+
+/// <summary>
+/// Turns request-binding failures (bad JSON, wrong types, body too large) into 400 problem+json
+/// that names the field, instead of an empty answer.
+/// </summary>
+public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException badRequest)
+        {
+            return false;
+        }
+
+        context.Response.StatusCode = badRequest.StatusCode;
+        var json = badRequest.InnerException as JsonException;
+        var field = json?.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
+        var problem = badRequest.StatusCode == StatusCodes.Status400BadRequest
+            ? new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            {
+                [field] = [json is null ? badRequest.Message : $"The JSON is invalid at '{json.Path ?? "$"}'."],
+            })
+            { Title = "Invalid request" }
+            : (ProblemDetails)new ProblemDetails { Title = "Invalid request", Detail = badRequest.Message };
+        problem.Status = badRequest.StatusCode;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Orleans.AdClicks.Api.Auth;
+using Orleans.AdClicks.Hosting;
+
+namespace Orleans.AdClicks.Api.Hosting;
+
+/// <summary>The middleware every request passes, health endpoints, and the startup banner.</summary>
+public static class EndpointsExtensions
+{
+    public static WebApplication UseAdClicksDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.Lifetime.ApplicationStarted.Register(() => Announce(app));
+        return app;
+    }
+
+    private static void Announce(WebApplication app)
+    {
+        var dataPath = app.Services.GetRequiredService<IOptions<AdClicksOptions>>().Value.DataPath;
+        var adminKey = app.Services.GetRequiredService<AdminKey>();
+        app.Logger.LogInformation("Orleans.AdClicks is listening on {Urls}; data directory {DataDirectory}", string.Join(", ", app.Urls), dataPath);
+        if (adminKey.Generated)
+        {
+            // Straight to the console, not the log pipeline: a secret has no business in log sinks.
+            Console.WriteLine($"Generated admin API key (shown once, kept in {Path.Combine(dataPath, DevSecrets.AdminKeyFile)}): {adminKey.Key}");
+        }
+    }
+}

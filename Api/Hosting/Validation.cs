@@ -1,0 +1,42 @@
+namespace Orleans.AdClicks.Api.Hosting;
+
+/// <summary>Field checks that collect every error, for one 400 answer naming each bad field.</summary>
+public sealed class Validation
+{
+    private readonly Dictionary<string, string[]> _errors = [];
+
+    public bool IsValid => _errors.Count == 0;
+
+    public IDictionary<string, string[]> Errors => _errors;
+
+    /// <summary>A required, trimmed text of at most <paramref name="maxLength"/> characters.</summary>
+    public string Text(string field, string? value, int maxLength = 200)
+    {
+        var trimmed = value?.Trim() ?? "";
+        if (trimmed.Length == 0)
+        {
+            Add(field, $"'{field}' is required.");
+        }
+        else if (trimmed.Length > maxLength)
+        {
+            Add(field, $"'{field}' has at most {maxLength} characters.");
+        }
+
+        return trimmed;
+    }
+
+    /// <summary>An absolute http or https URL.</summary>
+    public string HttpUrl(string field, string? value)
+    {
+        var text = Text(field, value, maxLength: 2048);
+        if (text.Length > 0 && !(Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+        {
+            Add(field, $"'{field}' must be an absolute http or https URL.");
+        }
+
+        return text;
+    }
+
+    public void Add(string field, string message) =>
+        _errors[field] = _errors.TryGetValue(field, out var existing) ? [.. existing, message] : [message];
+}

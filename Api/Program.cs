@@ -1,0 +1,28 @@
+using Orleans.AdClicks.Api.Ads;
+using Orleans.AdClicks.Api.Advertisers;
+using Orleans.AdClicks.Api.Analytics;
+using Orleans.AdClicks.Api.Auth;
+using Orleans.AdClicks.Api.Beacons;
+using Orleans.AdClicks.Api.Campaigns;
+using Orleans.AdClicks.Api.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddAdClicksDefaults();
+builder.AddAdClicksOrleans();
+builder.AddClickLog();
+builder.AddApiKeyAuth();
+
+var app = builder.Build();
+
+app.UseAdClicksDefaults();
+app.MapBeacons();
+app.MapAdvertisersApi();
+app.MapCampaignsApi();
+app.MapAdsApi();
+app.MapAnalyticsApi();
+
+app.Run();
+
+/// <summary>Visible to the HTTP tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,190 @@
+using Microsoft.Extensions.Logging;
+using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Models;
+using Orleans.AdClicks.Storage.Aggregates;
+using Orleans.AdClicks.Storage.RawClicks;
+using Orleans.Runtime;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+
+namespace Orleans.AdClicks.Ads;
+
+/// <summary>
+/// Holds an ad's definition (shard 0) and counts the clicks and impressions of one ad shard.
+/// Write first, count second: an event is counted only after the raw store accepted it as new,
+/// so a crash in between under-counts (repaired by recounting) and never double counts.
+/// See docs/counting.md.
+/// </summary>
+[ImplicitStreamSubscription(Constants.ClicksNamespace)]
+public sealed partial class AdGrain(
+    [PersistentState("ad", Constants.GrainStore)] IPersistentState<AdGrainState> ad,
+    IRawClickStore rawClicks,
+    IAggregateStore aggregates,
+    TimeProvider time,
+    ILogger<AdGrain> logger)
+    : Grain, IAdGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<AdEvent>
+{
+    // Minutes this recent are recounted when the grain activates, repairing a crash between a raw
+    // write and the aggregate flush within seconds; older ones are left to reconciliation.
+    private static readonly TimeSpan RecountOnActivation = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan FlushPeriod = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan KeepWrittenMinutes = TimeSpan.FromMinutes(70);
+
+    private readonly MinuteCounts _counts = new();
+    private AdKey _key;
+    private AdInfo? _info;
+
+    // Tokens carry the campaign, so counts of an ad whose definition is missing still land in it.
+    private Guid _campaignOfEvents;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!AdKey.TryParse(this.GetPrimaryKeyString(), out _key))
+        {
+            throw new ArgumentException($"'{this.GetPrimaryKeyString()}' is not an ad key.");
+        }
+
+        _info = _key.Shard == 0
+            ? ToInfo()
+            : await GrainFactory.GetGrain<IAdGrain>(new AdKey(_key.AdId, 0).ToString()).GetAsync();
+
+        var to = MinuteBucket.Of(time.GetUtcNow()).AddMinutes(1);
+        var from = to - RecountOnActivation;
+        _counts.LoadRange(from, to, await rawClicks.CountAsync(_key, from, to, cancellationToken));
+
+        this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(FlushPeriod, FlushPeriod) { Interleave = true });
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken);
+    }
+
+    public async Task<AdInfo> CreateAsync(AdInfo definition)
+    {
+        if (_key.Shard != 0 || definition.Id != _key.AdId)
+        {
+            throw new ArgumentException("An ad is created on shard 0 of its own key.", nameof(definition));
+        }
+
+        if (ad.RecordExists)
+        {
+            throw new InvalidOperationException($"Ad {definition.Id:N} exists.");
+        }
+
+        ad.State.CampaignId = definition.CampaignId;
+        ad.State.AdvertiserId = definition.AdvertiserId;
+        ad.State.Name = definition.Name;
+        ad.State.TargetUrl = definition.TargetUrl;
+        ad.State.CreatedAt = definition.CreatedAt;
+        await ad.WriteStateAsync();
+        _info = ToInfo();
+        return _info!;
+    }
+
+    public Task<AdInfo?> GetAsync() => Task.FromResult(_key.Shard == 0 ? ToInfo() : _info);
+
+    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)
+    {
+        await handleFactory.Create<AdEvent>().ResumeAsync(this);
+    }
+
+    public async Task OnNextAsync(IList<SequentialItem<AdEvent>> items)
+    {
+        var events = new List<AdEvent>(items.Count);
+        foreach (var item in items)
+        {
+            if (item.Item.AdId != _key.AdId)
+            {
+                LogWrongStream(_key.ToString(), item.Item.AdId);
+                continue;
+            }
+
+            events.Add(item.Item);
+            _campaignOfEvents = item.Item.CampaignId;
+        }
+
+        // The raw store is the dedup registry: it accepts each (kind, impression id) once, ever,
+        // so a redelivered or replayed batch comes back empty here and is not counted again.
+        var accepted = await rawClicks.AppendNewAsync(_key, events);
+        var billable = accepted.Where(e => e.Billable).ToList();
+
+        var unknown = billable.Select(e => e.Minute).Where(m => !_counts.IsKnown(m)).Distinct().Order().ToList();
+        if (unknown.Count > 0)
+        {
+            // Recounting after the write already includes this batch: those minutes must not be added to.
+            var from = unknown[0];
+            var to = unknown[^1].AddMinutes(1);
+            var tallies = (await rawClicks.CountAsync(_key, from, to)).ToDictionary(t => t.Minute);
+            foreach (var minute in unknown)
+            {
+                tallies.TryGetValue(minute, out var tally);
+                _counts.Load(minute, tally.Clicks, tally.Impressions);
+            }
+        }
+
+        var recounted = unknown.ToHashSet();
+        foreach (var adEvent in billable)
+        {
+            if (!recounted.Contains(adEvent.Minute))
+            {
+                _counts.Add(adEvent);
+            }
+        }
+
+        LogCounted(_key.ToString(), events.Count, accepted.Count, billable.Count);
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex)
+    {
+        LogStreamError(ex, _key.ToString());
+        return Task.CompletedTask;
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_counts.DirtyCount == 0)
+        {
+            return;
+        }
+
+        var dirty = _counts.Dirty();
+        var version = time.GetUtcNow().UtcTicks;
+        var campaignId = _info?.CampaignId ?? _campaignOfEvents;
+        var advertiserId = _info?.AdvertiserId ?? Guid.Empty;
+        var rows = dirty
+            .Select(m => new MinuteCountRow(_key.AdId, _key.Shard, campaignId, advertiserId, m.Minute, m.Clicks, m.Impressions, version))
+            .ToList();
+        try
+        {
+            await aggregates.WriteAsync(rows, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Rows stay dirty and are written with a newer version on the next tick.
+            LogFlushFailed(ex, _key.ToString(), rows.Count);
+            return;
+        }
+
+        _counts.MarkWritten(dirty);
+        _counts.ForgetWrittenBefore(MinuteBucket.Of(time.GetUtcNow()) - KeepWrittenMinutes);
+    }
+
+    private AdInfo? ToInfo() => ad.RecordExists
+        ? new AdInfo(_key.AdId, ad.State.CampaignId, ad.State.AdvertiserId, ad.State.Name, ad.State.TargetUrl, ad.State.CreatedAt)
+        : null;
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Ad {AdKey}: {Received} events received, {Accepted} new, {Billable} counted")]
+    private partial void LogCounted(string adKey, int received, int accepted, int billable);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ad {AdKey}: an event of ad {AdId} arrived on this stream and was ignored")]
+    private partial void LogWrongStream(string adKey, Guid adId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ad {AdKey}: writing {Rows} minute counts failed; retrying")]
+    private partial void LogFlushFailed(Exception ex, string adKey, int rows);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ad {AdKey}: stream error")]
+    private partial void LogStreamError(Exception ex, string adKey);
+}

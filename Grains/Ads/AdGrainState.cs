@@ -1,0 +1,16 @@
+namespace Orleans.AdClicks.Ads;
+
+/// <summary>The persisted definition of an ad (kept by shard 0 only).</summary>
+[GenerateSerializer, Alias("adclicks.ad-state")]
+public sealed class AdGrainState
+{
+    [Id(0)] public Guid CampaignId { get; set; }
+
+    [Id(1)] public Guid AdvertiserId { get; set; }
+
+    [Id(2)] public string Name { get; set; } = "";
+
+    [Id(3)] public string TargetUrl { get; set; } = "";
+
+    [Id(4)] public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,97 @@
+using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Storage.RawClicks;
+
+namespace Orleans.AdClicks.Ads;
+
+/// <summary>
+/// The absolute counts of one ad shard per UTC minute, as far as this activation knows them.
+/// A minute is either known (recounted from the raw store once, then kept exact by adding each
+/// newly accepted event) or unknown; only known minutes can be added to or flushed.
+/// </summary>
+public sealed class MinuteCounts
+{
+    private readonly Dictionary<DateTimeOffset, Entry> _minutes = [];
+
+    /// <summary>Minutes with counts not yet written to the aggregate store.</summary>
+    public int DirtyCount { get; private set; }
+
+    /// <summary>True when the minute's count is known to this activation.</summary>
+    public bool IsKnown(DateTimeOffset minute) => _minutes.ContainsKey(minute);
+
+    /// <summary>Sets a minute to a recounted value; it needs writing when it has any count.</summary>
+    public void Load(DateTimeOffset minute, long clicks, long impressions)
+    {
+        var entry = new Entry(clicks, impressions, Dirty: clicks + impressions > 0);
+        if (_minutes.TryGetValue(minute, out var old) && old.Dirty)
+        {
+            DirtyCount--;
+        }
+
+        _minutes[minute] = entry;
+        if (entry.Dirty)
+        {
+            DirtyCount++;
+        }
+    }
+
+    /// <summary>Sets every minute of [from, to) to its recount; minutes absent from <paramref name="tallies"/> are zero.</summary>
+    public void LoadRange(DateTimeOffset from, DateTimeOffset to, IEnumerable<MinuteTally> tallies)
+    {
+        var byMinute = tallies.ToDictionary(t => t.Minute);
+        for (var minute = from; minute < to; minute = minute.AddMinutes(1))
+        {
+            byMinute.TryGetValue(minute, out var tally);
+            Load(minute, tally.Clicks, tally.Impressions);
+        }
+    }
+
+    /// <summary>Adds one newly accepted billable event to its known minute.</summary>
+    public void Add(AdEvent adEvent)
+    {
+        var minute = adEvent.Minute;
+        if (!_minutes.TryGetValue(minute, out var entry))
+        {
+            throw new InvalidOperationException($"Minute {minute:O} is not known; recount it before adding.");
+        }
+
+        if (!entry.Dirty)
+        {
+            DirtyCount++;
+        }
+
+        _minutes[minute] = adEvent.Kind == AdEventKind.Click
+            ? entry with { Clicks = entry.Clicks + 1, Dirty = true }
+            : entry with { Impressions = entry.Impressions + 1, Dirty = true };
+    }
+
+    /// <summary>The minutes that need writing, with their absolute counts.</summary>
+    public IReadOnlyList<(DateTimeOffset Minute, long Clicks, long Impressions)> Dirty() =>
+        [.. _minutes.Where(m => m.Value.Dirty).Select(m => (m.Key, m.Value.Clicks, m.Value.Impressions))];
+
+    /// <summary>Marks minutes written, unless they changed since <paramref name="written"/> was taken.</summary>
+    public void MarkWritten(IEnumerable<(DateTimeOffset Minute, long Clicks, long Impressions)> written)
+    {
+        foreach (var (minute, clicks, impressions) in written)
+        {
+            if (_minutes.TryGetValue(minute, out var entry) && entry.Dirty && entry.Clicks == clicks && entry.Impressions == impressions)
+            {
+                _minutes[minute] = entry with { Dirty = false };
+                DirtyCount--;
+            }
+        }
+    }
+
+    /// <summary>Forgets written minutes before <paramref name="cutoff"/>; a late event recounts them again.</summary>
+    public void ForgetWrittenBefore(DateTimeOffset cutoff)
+    {
+        foreach (var (minute, entry) in _minutes)
+        {
+            if (minute < cutoff && !entry.Dirty)
+            {
+                _minutes.Remove(minute);
+            }
+        }
+    }
+
+    private readonly record struct Entry(long Clicks, long Impressions, bool Dirty);
+}

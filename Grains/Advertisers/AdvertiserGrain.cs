@@ -1,0 +1,47 @@
+using System.Security.Cryptography;
+using Orleans.AdClicks.Models;
+
+namespace Orleans.AdClicks.Advertisers;
+
+/// <summary>An advertiser: its name, the hash of its API key and the campaigns it owns.</summary>
+public sealed class AdvertiserGrain(
+    [PersistentState("advertiser", Constants.GrainStore)] IPersistentState<AdvertiserGrainState> advertiser,
+    TimeProvider time)
+    : Grain, IAdvertiserGrain
+{
+    public async Task<AdvertiserInfo> CreateAsync(string name, byte[] apiKeyHash)
+    {
+        if (advertiser.RecordExists)
+        {
+            throw new InvalidOperationException($"Advertiser {this.GetPrimaryKey():N} exists.");
+        }
+
+        advertiser.State.Name = name;
+        advertiser.State.ApiKeyHash = apiKeyHash;
+        advertiser.State.CreatedAt = time.GetUtcNow();
+        await advertiser.WriteStateAsync();
+        await GrainFactory.GetGrain<IAdvertiserDirectoryGrain>(0).AddAsync(this.GetPrimaryKey());
+        return ToInfo()!;
+    }
+
+    public Task<AdvertiserInfo?> GetAsync() => Task.FromResult(ToInfo());
+
+    public Task<bool> VerifyApiKeyAsync(byte[] apiKeyHash) => Task.FromResult(
+        advertiser.RecordExists && CryptographicOperations.FixedTimeEquals(advertiser.State.ApiKeyHash, apiKeyHash));
+
+    public async Task AddCampaignAsync(Guid campaignId)
+    {
+        if (!advertiser.State.CampaignIds.Contains(campaignId))
+        {
+            advertiser.State.CampaignIds.Add(campaignId);
+            await advertiser.WriteStateAsync();
+        }
+    }
+
+    public Task<IReadOnlyList<Guid>> ListCampaignsAsync() =>
+        Task.FromResult<IReadOnlyList<Guid>>([.. advertiser.State.CampaignIds]);
+
+    private AdvertiserInfo? ToInfo() => advertiser.RecordExists
+        ? new AdvertiserInfo(this.GetPrimaryKey(), advertiser.State.Name, advertiser.State.CreatedAt)
+        : null;
+}

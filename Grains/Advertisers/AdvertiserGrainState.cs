@@ -1,0 +1,14 @@
+namespace Orleans.AdClicks.Advertisers;
+
+/// <summary>The persisted advertiser: its API key only as a SHA-256 hash.</summary>
+[GenerateSerializer, Alias("adclicks.advertiser-state")]
+public sealed class AdvertiserGrainState
+{
+    [Id(0)] public string Name { get; set; } = "";
+
+    [Id(1)] public byte[] ApiKeyHash { get; set; } = [];
+
+    [Id(2)] public DateTimeOffset CreatedAt { get; set; }
+
+    [Id(3)] public List<Guid> CampaignIds { get; set; } = [];
+}

@@ -1,0 +1,16 @@
+using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Models;
+using Orleans.AdClicks.Storage.Aggregates;
+using Orleans.Concurrency;
+
+namespace Orleans.AdClicks.Analytics;
+
+/// <summary>Runs analytics queries next to the aggregate store; as many as needed per silo.</summary>
+[StatelessWorker]
+public sealed class AnalyticsGrain(IAggregateStore aggregates) : Grain, IAnalyticsGrain
+{
+    public Task<IReadOnlyList<BucketCount>> QuerySeriesAsync(SeriesScope scope, DateTimeOffset from, DateTimeOffset to, Granularity granularity) =>
+        aggregates.QuerySeriesAsync(scope, from, to, granularity);
+
+    public Task<IReadOnlyList<AdTotal>> QueryTopAdsAsync(TopAdsQuery query) => aggregates.QueryTopAdsAsync(query);
+}

@@ -1,0 +1,145 @@
+using Microsoft.Extensions.Configuration;
+using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Hosting;
+using Orleans.AdClicks.Models;
+using Orleans.AdClicks.Tests.Infrastructure;
+using Orleans.Runtime;
+using Orleans.Streams;
+using Orleans.TestingHost;
+
+namespace Orleans.AdClicks.Tests.Ads;
+
+/// <summary>Two silos, the real click stream and embedded stores: exact counts whatever is replayed.</summary>
+public sealed class AdCountingClusterTests : IAsyncLifetime
+{
+    private const int AdCount = 6;
+    private const int EventsPerAd = 500;
+
+    private readonly TempDirectory _data = new();
+    private InProcessTestCluster _cluster = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["AdClicks:DataDirectory"] = _data.Path })
+            .Build();
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) => silo.AddAdClicks(configuration));
+        builder.ConfigureClient(client => client.AddAdClicksClickStream(configuration));
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        _data.Dispose();
+    }
+
+    [Fact]
+    public async Task Stream_DuplicatesReplaysAndLateEvents_CountedExactlyOnce()
+    {
+        var ads = await CreateAdsAsync();
+        var now = DateTimeOffset.UtcNow;
+        var originals = ads.SelectMany(ad => Enumerable.Range(0, EventsPerAd).Select(i => NewEvent(ad, i, now))).ToList();
+        // A tenth come again later: retried beacons, at a later time and so in another minute.
+        var duplicates = originals.Where((_, i) => i % 10 == 0).Select(e => e with { Timestamp = now }).ToList();
+
+        await PublishAsync(originals);
+        await PublishAsync(duplicates);
+        await PublishAsync(originals.Take(300).ToList());
+
+        var expected = Expected(originals);
+        foreach (var ad in ads)
+        {
+            var truth = expected[ad.Id];
+            await Eventually.MatchesAsync(
+                () => SeriesAsync(ad.Id, now),
+                counts => counts.SetEquals(truth),
+                eachSample: counts => Assert.True(NeverAbove(counts, truth), $"over-count for ad {ad.Id}: {string.Join(", ", counts)}"));
+        }
+    }
+
+    [Fact]
+    public async Task Stream_ReplayAfterDeactivation_NotCountedAgain()
+    {
+        var ads = await CreateAdsAsync();
+        var now = DateTimeOffset.UtcNow;
+        var originals = ads.SelectMany(ad => Enumerable.Range(0, 50).Select(i => NewEvent(ad, i, now))).ToList();
+        await PublishAsync(originals);
+        var expected = Expected(originals);
+        await Eventually.MatchesAsync(() => SeriesAsync(ads[0].Id, now), counts => counts.SetEquals(expected[ads[0].Id]));
+
+        await _cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, TestContext.Current.CancellationToken);
+        var marker = NewEvent(ads[0], 0, now) with { Kind = AdEventKind.Click, Timestamp = now.AddHours(-1) };
+        await PublishAsync([.. originals, marker]);
+
+        var withMarker = Expected([.. originals, marker]);
+        await Eventually.MatchesAsync(() => SeriesAsync(ads[0].Id, now), counts => counts.SetEquals(withMarker[ads[0].Id]));
+        foreach (var ad in ads.Skip(1))
+        {
+            Assert.Equal(expected[ad.Id], await SeriesAsync(ad.Id, now));
+        }
+    }
+
+    private static AdEvent NewEvent(AdInfo ad, int i, DateTimeOffset now)
+    {
+        // Most events are recent; some are late, for minutes long flushed and for hours ago.
+        var timestamp = (i % 7) switch
+        {
+            0 => now.AddMinutes(-30),
+            1 => now.AddHours(-3),
+            _ => now.AddSeconds(-(i % 120)),
+        };
+        var kind = i % 3 == 0 ? AdEventKind.Click : AdEventKind.Impression;
+        return new AdEvent(kind, Guid.NewGuid(), ad.Id, ad.CampaignId, timestamp, now.AddHours(-4), now.AddHours(20), true, "test", "10.0.0.0");
+    }
+
+    private static Dictionary<Guid, HashSet<BucketCount>> Expected(IEnumerable<AdEvent> events) =>
+        events
+            .DistinctBy(e => (e.Kind, e.ImpressionId))
+            .GroupBy(e => e.AdId)
+            .ToDictionary(
+                ad => ad.Key,
+                ad => ad.GroupBy(e => e.Minute)
+                    .Select(m => new BucketCount(m.Key, m.LongCount(e => e.Kind == AdEventKind.Click), m.LongCount(e => e.Kind == AdEventKind.Impression)))
+                    .ToHashSet());
+
+    private static bool NeverAbove(HashSet<BucketCount> counts, HashSet<BucketCount> truth) =>
+        counts.All(c => truth.Any(t => t.Start == c.Start && c.Clicks <= t.Clicks && c.Impressions <= t.Impressions));
+
+    private async Task<List<AdInfo>> CreateAdsAsync()
+    {
+        var advertiser = Guid.NewGuid();
+        var campaign = _cluster.Client.GetGrain<ICampaignGrain>(Guid.NewGuid());
+        await _cluster.Client.GetGrain<IAdvertiserGrain>(advertiser).CreateAsync("advertiser", new byte[32]);
+        await campaign.CreateAsync(advertiser, "campaign");
+        var ads = new List<AdInfo>();
+        for (var i = 0; i < AdCount; i++)
+        {
+            ads.Add(await campaign.CreateAdAsync($"ad {i}", "https://example.com/"));
+        }
+
+        return ads;
+    }
+
+    private async Task PublishAsync(IReadOnlyList<AdEvent> events)
+    {
+        var provider = _cluster.Client.GetStreamProvider(Constants.StreamProvider);
+        foreach (var ad in events.GroupBy(e => e.AdId))
+        {
+            var stream = provider.GetStream<AdEvent>(StreamId.Create(Constants.ClicksNamespace, new AdKey(ad.Key, 0).ToString()));
+            foreach (var chunk in ad.Chunk(50))
+            {
+                await stream.OnNextBatchAsync(chunk);
+            }
+        }
+    }
+
+    private async Task<HashSet<BucketCount>> SeriesAsync(Guid adId, DateTimeOffset now)
+    {
+        var series = await _cluster.Client.GetGrain<IAnalyticsGrain>(0)
+            .QuerySeriesAsync(SeriesScope.Ad(adId), now.AddHours(-4), now.AddMinutes(5), Granularity.Minute);
+        return [.. series];
+    }
+}

@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Orleans.AdClicks.Api.Auth;
+using Orleans.AdClicks.Tokens;
+
+namespace Orleans.AdClicks.Tests.Api;
+
+/// <summary>
+/// The real Api over Kestrel with a co-hosted silo and embedded stores in <paramref name="dataDirectory"/>.
+/// Configures a known signing key unless <paramref name="generateSigningKeys"/> asks for the embedded default.
+/// </summary>
+public sealed class AdClicksApiFactory(string dataDirectory, bool generateSigningKeys = false) : WebApplicationFactory<Program>
+{
+    public static readonly SigningKey TestSigningKey = new("test", RandomNumberGenerator.GetBytes(32));
+
+    public string DataDirectory { get; } = dataDirectory;
+
+    /// <summary>The admin key the Api generated in the data directory.</summary>
+    public string AdminKey => File.ReadAllText(Path.Combine(DataDirectory, "admin.key")).Trim();
+
+    /// <summary>Starts Kestrel and the co-hosted silo.</summary>
+    public AdClicksApiFactory Start()
+    {
+        UseKestrel(0);
+        StartServer();
+        return this;
+    }
+
+    /// <summary>A client that sends <paramref name="apiKey"/> (when given) and never follows redirects.</summary>
+    public HttpClient CreateClient(string? apiKey)
+    {
+        var handler = new ApiKeyHandler(apiKey) { InnerHandler = new SocketsHttpHandler { AllowAutoRedirect = false } };
+        return new HttpClient(handler) { BaseAddress = ClientOptions.BaseAddress };
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("AdClicks:DataDirectory", DataDirectory);
+        builder.UseSetting("AdClicks:Cluster:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("AdClicks:Cluster:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (!generateSigningKeys)
+        {
+            builder.UseSetting("AdClicks:Tokens:SigningKeys:0", TestSigningKey.Format());
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed class ApiKeyHandler(string? apiKey) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (apiKey is not null)
+            {
+                request.Headers.Add(ApiKeyAuthenticationHandler.HeaderName, apiKey);
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}
