@@ -48,7 +48,7 @@ public static class DevSecrets
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var writer = new StreamWriter(temp, System.Text.Encoding.UTF8, options))
+        using (var writer = new StreamWriter(temp, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options))
         {
             writer.Write(content);
         }

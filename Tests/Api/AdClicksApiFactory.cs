@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.AdClicks.Api.Auth;
 using Orleans.AdClicks.Tokens;
 
@@ -18,8 +19,8 @@ public sealed class AdClicksApiFactory(string dataDirectory, bool generateSignin
 
     public string DataDirectory { get; } = dataDirectory;
 
-    /// <summary>The admin key the Api generated in the data directory.</summary>
-    public string AdminKey => File.ReadAllText(Path.Combine(DataDirectory, "admin.key")).Trim();
+    /// <summary>The admin key the Api generated in the data directory (or found there).</summary>
+    public string AdminKey => Services.GetRequiredService<AdminKey>().Key;
 
     /// <summary>Starts Kestrel and the co-hosted silo.</summary>
     public AdClicksApiFactory Start()
