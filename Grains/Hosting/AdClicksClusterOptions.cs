@@ -18,5 +18,5 @@ public sealed class AdClicksClusterOptions
 
     /// <summary>How many partitions (queues) the click stream has; each is pulled by one agent.</summary>
     [Range(1, 1024)]
-    public int StreamPartitions { get; set; } = 8;
+    public int StreamPartitions { get; set; } = 4;
 }

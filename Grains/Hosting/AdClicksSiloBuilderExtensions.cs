@@ -78,8 +78,8 @@ public static class AdClicksSiloBuilderExtensions
             stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             stream.ConfigurePullingAgent(agent => agent.Configure(o =>
             {
-                // The default 100 ms poll adds latency for nothing: the queues are in memory.
-                o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(10);
+                // Half the default 100 ms poll: counts show sooner; polling 4 in-memory queues 20 times a second costs little.
+                o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(50);
                 o.BatchContainerBatchSize = 256;
             }));
         });

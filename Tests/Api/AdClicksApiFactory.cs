@@ -1,10 +1,10 @@
-using System.Net;
-using System.Net.Sockets;
+using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.AdClicks.Api.Auth;
+using Orleans.AdClicks.Tests.Infrastructure;
 using Orleans.AdClicks.Tokens;
 
 namespace Orleans.AdClicks.Tests.Api;
@@ -13,7 +13,9 @@ namespace Orleans.AdClicks.Tests.Api;
 /// The real Api over Kestrel with a co-hosted silo and embedded stores in <paramref name="dataDirectory"/>.
 /// Configures a known signing key unless <paramref name="generateSigningKeys"/> asks for the embedded default.
 /// </summary>
-public sealed class AdClicksApiFactory(string dataDirectory, bool generateSigningKeys = false) : WebApplicationFactory<Program>
+/// <paramref name="settings"/> override any configuration key.
+public sealed class AdClicksApiFactory(string dataDirectory, bool generateSigningKeys = false, IReadOnlyDictionary<string, string>? settings = null)
+    : WebApplicationFactory<Program>
 {
     public static readonly SigningKey TestSigningKey = new("test", RandomNumberGenerator.GetBytes(32));
 
@@ -40,19 +42,17 @@ public sealed class AdClicksApiFactory(string dataDirectory, bool generateSignin
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("AdClicks:DataDirectory", DataDirectory);
-        builder.UseSetting("AdClicks:Cluster:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("AdClicks:Cluster:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("AdClicks:Cluster:SiloPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("AdClicks:Cluster:GatewayPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
         if (!generateSigningKeys)
         {
             builder.UseSetting("AdClicks:Tokens:SigningKeys:0", TestSigningKey.Format());
         }
-    }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     private sealed class ApiKeyHandler(string? apiKey) : DelegatingHandler

@@ -1,0 +1,34 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Orleans.AdClicks.Benchmarks.Load;
+
+// Commands: micro (BenchmarkDotNet), baseline-server (a bare 302 endpoint for wrk), tokens (mint tokens through the Api).
+return args.FirstOrDefault() switch
+{
+    "micro" => RunMicro(args[1..]),
+    "baseline-server" => await BaselineServer.RunAsync(args[1..]),
+    "tokens" => await TokenMinter.RunAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int RunMicro(string[] args)
+{
+    // In process: BenchmarkDotNet's generated project cannot find ours, whose assembly name differs.
+    var config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).AsDefault());
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+    return 0;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: dotnet run -c Release --project Benchmarks -- <command>
+          micro [BenchmarkDotNet options, e.g. --filter *Token*]
+          baseline-server [--urls http://127.0.0.1:5100]
+          tokens --api http://127.0.0.1:5000 --admin-key KEY [--ads 100] [--count 100000] [--out tokens.txt]
+        See docs/benchmarks.md.
+        """);
+    return 2;
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# HTTP load on the click beacon: the real Api (co-hosted silo, embedded stores, every click new)
+# against a bare minimal-API 302 endpoint, side by side on this machine, with the same wrk load.
+# Then checks that the Api counted each distinct token exactly once.
+# usage: Benchmarks/run-load.sh [duration=20s] [connections=64] [tokens=200000] [ads=200]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${1:-20s}; connections=${2:-64}; count=${3:-200000}; ads=${4:-200}
+work=$(mktemp -d /tmp/adclicks-load.XXXX)
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+
+dotnet build -c Release -v q Orleans.AdClicks.sln >/dev/null
+cleanup() { kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+ASPNETCORE_ENVIRONMENT=Production AdClicks__DataDirectory="$work/data" \
+  dotnet run -c Release --no-build --no-launch-profile --project Api --urls http://127.0.0.1:5000 > "$work/api.log" 2>&1 &
+dotnet run -c Release --no-build --project Benchmarks -- baseline-server --urls http://127.0.0.1:5100 > "$work/baseline.log" 2>&1 &
+for _ in $(seq 1 120); do curl -sf http://127.0.0.1:5000/health/ready >/dev/null && curl -s -o /dev/null http://127.0.0.1:5100/c/x && break; sleep 1; done
+
+dotnet run -c Release --no-build --project Benchmarks -- tokens --api http://127.0.0.1:5000 \
+  --admin-key "$(cat "$work/data/admin.key")" --ads "$ads" --count "$count" --out "$work/tokens.txt" | tee "$work/minted.txt"
+campaign=$(grep -o 'campaign [0-9a-f-]*' "$work/minted.txt" | cut -d' ' -f2)
+
+load() {
+  echo "== $1"
+  wrk -t2 -c"$connections" -d"$duration" --latency -s Benchmarks/wrk/clicks.lua "http://127.0.0.1:$2" -- "$work/tokens.txt" \
+    | grep -E "Requests/sec|requests in|  50%|  99%|Non-2xx|Socket errors"
+}
+load "baseline: bare 302 endpoint" 5100
+load "Api: GET /c/{token}, new clicks" 5000
+load "baseline: bare 302 endpoint (again)" 5100
+
+# Each distinct token clicked counts once; wait for the flush, then compare.
+clicked=$(awk -v n="$count" 'BEGIN{print n}')
+for _ in $(seq 1 30); do
+  total=$(curl -s "http://127.0.0.1:5000/api/analytics/campaigns/$campaign?granularity=day" -H "X-Api-Key: $(cat "$work/data/admin.key")" \
+    | grep -o '"totals":{"clicks":[0-9]*' | grep -o '[0-9]*$')
+  [ "$total" = "$clicked" ] && break
+  sleep 1
+done
+echo "== counted clicks: $total (distinct tokens: $clicked; every token is clicked when the run sends at least that many requests)"

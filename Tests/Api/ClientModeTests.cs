@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Orleans.AdClicks.Hosting;
+using Orleans.AdClicks.Tests.Infrastructure;
+
+namespace Orleans.AdClicks.Tests.Api;
+
+/// <summary>The Api as a plain Orleans client of a separately hosted silo (AdClicks:Cluster:Mode = Client).</summary>
+public sealed class ClientModeTests
+{
+    [Fact]
+    public async Task ClientMode_ApiAgainstSeparateSilo_RedirectsAndCounts()
+    {
+        using var siloData = new TempDirectory();
+        using var apiData = new TempDirectory();
+        var gatewayPort = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        var silo = Host.CreateApplicationBuilder();
+        silo.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AdClicks:DataDirectory"] = siloData.Path,
+            ["AdClicks:Cluster:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["AdClicks:Cluster:GatewayPort"] = gatewayPort,
+        });
+        silo.UseOrleans(s => s.UseAdClicksClustering(silo.Configuration).AddAdClicks(silo.Configuration));
+        using var siloHost = silo.Build();
+        await siloHost.StartAsync(TestContext.Current.CancellationToken);
+
+        await using (var api = new AdClicksApiFactory(apiData.Path, settings: new Dictionary<string, string>
+        {
+            ["AdClicks:Cluster:Mode"] = "Client",
+            ["AdClicks:Cluster:GatewayPort"] = gatewayPort,
+        }).Start())
+        {
+            var scenario = new ApiScenario(api);
+            var (advertiser, _, adId) = await scenario.CreateAdWithOwnerAsync();
+            var token = await ApiScenario.CreateImpressionAsync(advertiser, adId);
+
+            var responses = new[] { await scenario.ClickAsync(token), await scenario.ClickAsync(token) };
+
+            Assert.All(responses, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
+            await ApiScenario.WaitForTotalsAsync(advertiser, adId, (1, 0));
+        }
+
+        Assert.True(Directory.Exists(Path.Combine(siloData.Path, "raw-clicks")));
+        Assert.False(Directory.Exists(Path.Combine(apiData.Path, "raw-clicks")));
+        await siloHost.StopAsync(TestContext.Current.CancellationToken);
+    }
+}
