@@ -23,33 +23,27 @@ public static class AnalyticsApi
     }
 
     private static async Task<Results<Ok<SeriesDto>, NotFound, ValidationProblem>> AdAsync(
-        Guid adId, string? from, string? to, string? granularity, CurrentAdvertiser caller, IGrainFactory grains, TimeProvider time)
-    {
-        var validation = new Validation();
-        var range = AnalyticsRange.Parse(from, to, granularity, time.GetUtcNow(), validation);
-        if (await AdsApi.FindOwnedAsync(grains, caller, adId) is null)
-        {
-            return TypedResults.NotFound();
-        }
-
-        return range is null
-            ? TypedResults.ValidationProblem(validation.Errors)
-            : TypedResults.Ok(await QueryAsync(grains, SeriesScope.Ad(adId), range));
-    }
+        Guid adId, string? from, string? to, string? granularity, CurrentAdvertiser caller, IGrainFactory grains, TimeProvider time) =>
+        await SeriesAsync(SeriesScope.Ad(adId), await AdsApi.FindOwnedAsync(grains, caller, adId) is not null, from, to, granularity, grains, time);
 
     private static async Task<Results<Ok<SeriesDto>, NotFound, ValidationProblem>> CampaignAsync(
-        Guid id, string? from, string? to, string? granularity, CurrentAdvertiser caller, IGrainFactory grains, TimeProvider time)
+        Guid id, string? from, string? to, string? granularity, CurrentAdvertiser caller, IGrainFactory grains, TimeProvider time) =>
+        await SeriesAsync(SeriesScope.Campaign(id), await CampaignsApi.FindOwnedAsync(grains, caller, id) is not null, from, to, granularity, grains, time);
+
+    /// <summary>Not found comes before validation, so a caller learns nothing about others' ids.</summary>
+    private static async Task<Results<Ok<SeriesDto>, NotFound, ValidationProblem>> SeriesAsync(
+        SeriesScope scope, bool owned, string? from, string? to, string? granularity, IGrainFactory grains, TimeProvider time)
     {
-        var validation = new Validation();
-        var range = AnalyticsRange.Parse(from, to, granularity, time.GetUtcNow(), validation);
-        if (await CampaignsApi.FindOwnedAsync(grains, caller, id) is null)
+        if (!owned)
         {
             return TypedResults.NotFound();
         }
 
+        var validation = new Validation();
+        var range = AnalyticsRange.Parse(from, to, granularity, time.GetUtcNow(), validation);
         return range is null
             ? TypedResults.ValidationProblem(validation.Errors)
-            : TypedResults.Ok(await QueryAsync(grains, SeriesScope.Campaign(id), range));
+            : TypedResults.Ok(await QueryAsync(grains, scope, range));
     }
 
     private static async Task<Results<Ok<TopAdsDto>, NotFound, ValidationProblem>> TopAdsAsync(

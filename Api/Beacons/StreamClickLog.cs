@@ -44,7 +44,16 @@ public sealed partial class StreamClickLog(IClusterClient client, IOptions<Click
 
     private static async Task WaitForRoomAsync(ValueTask write, Task done)
     {
-        await write;
+        try
+        {
+            await write;
+        }
+        catch (ChannelClosedException ex)
+        {
+            // Shutting down: the pumps are draining and take nothing new.
+            throw new ClickLogUnavailableException(ex);
+        }
+
         await done;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Orleans.AdClicks.Api.Auth;
+using Orleans.AdClicks.Api.Tokens;
 using Orleans.AdClicks.Hosting;
 
 namespace Orleans.AdClicks.Api.Hosting;
@@ -10,6 +11,8 @@ public static class EndpointsExtensions
 {
     public static WebApplication UseAdClicksDefaults(this WebApplication app)
     {
+        // Fail at startup, not on the first beacon, when configured signing keys are unusable.
+        app.Services.GetRequiredService<ClickTokens>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
