@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+
+namespace Orleans.AdClicks.Tests.Infrastructure;
+
+/// <summary>
+/// A real Azurite (npm package, installed by `npm ci` at the repository root) on free ports, with a
+/// random account key and its data in a temp folder. It can be stopped and started again on the same
+/// ports and data, to make storage unreachable for a while.
+/// </summary>
+public sealed class Azurite : IAsyncDisposable
+{
+    private const string Account = "devstoreaccount1";
+
+    private readonly TempDirectory _location = new();
+    private readonly string _key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
+    private readonly int _blobPort = FreePort.Next();
+    private readonly int _queuePort = FreePort.Next();
+    private readonly int _tablePort = FreePort.Next();
+    private Process? _process;
+
+    private Azurite()
+    {
+    }
+
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={_key};" +
+        $"BlobEndpoint=http://127.0.0.1:{_blobPort}/{Account};" +
+        $"QueueEndpoint=http://127.0.0.1:{_queuePort}/{Account};" +
+        $"TableEndpoint=http://127.0.0.1:{_tablePort}/{Account};";
+
+    public static async Task<Azurite> StartAsync()
+    {
+        var azurite = new Azurite();
+        await azurite.StartAgainAsync();
+        return azurite;
+    }
+
+    /// <summary>Starts (again) on the same ports and data; returns when every service accepts connections.</summary>
+    public async Task StartAgainAsync()
+    {
+        var start = new ProcessStartInfo(Executable())
+        {
+            ArgumentList =
+            {
+                "--silent", "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl",
+                "--location", _location.Path,
+                "--blobHost", "127.0.0.1", "--blobPort", _blobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--queueHost", "127.0.0.1", "--queuePort", _queuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--tableHost", "127.0.0.1", "--tablePort", _tablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["AZURITE_ACCOUNTS"] = $"{Account}:{_key}";
+        _process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        foreach (var port in new[] { _blobPort, _queuePort, _tablePort })
+        {
+            while (!await AcceptsAsync(port))
+            {
+                if (_process.HasExited || DateTime.UtcNow > deadline)
+                {
+                    throw new InvalidOperationException($"Azurite did not listen on port {port} (exited: {_process.HasExited}). Run `npm ci` at the repository root.");
+                }
+
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    /// <summary>Kills the process: with on-disk data Azurite takes tens of seconds to exit politely.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _location.Dispose();
+    }
+
+    private static async Task<bool> AcceptsAsync(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync("127.0.0.1", port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static string Executable()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "node_modules", ".bin", "azurite");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("node_modules/.bin/azurite not found above the test folder. Run `npm ci` at the repository root.");
+    }
+}
