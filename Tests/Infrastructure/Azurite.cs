@@ -12,9 +12,11 @@ namespace Orleans.AdClicks.Tests.Infrastructure;
 public sealed class Azurite : IAsyncDisposable
 {
     private const string Account = "devstoreaccount1";
+    private const string SecondAccount = "devstoreaccount2";
 
     private readonly TempDirectory _location = new();
     private readonly string _key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
+    private readonly string _secondKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
     private readonly int _blobPort = FreePort.Next();
     private readonly int _queuePort = FreePort.Next();
     private readonly int _tablePort = FreePort.Next();
@@ -24,11 +26,10 @@ public sealed class Azurite : IAsyncDisposable
     {
     }
 
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={_key};" +
-        $"BlobEndpoint=http://127.0.0.1:{_blobPort}/{Account};" +
-        $"QueueEndpoint=http://127.0.0.1:{_queuePort}/{Account};" +
-        $"TableEndpoint=http://127.0.0.1:{_tablePort}/{Account};";
+    public string ConnectionString => ConnectionStringOf(Account, _key);
+
+    /// <summary>A second storage account of the same Azurite, for code that spreads data over accounts.</summary>
+    public string SecondConnectionString => ConnectionStringOf(SecondAccount, _secondKey);
 
     public static async Task<Azurite> StartAsync()
     {
@@ -54,7 +55,7 @@ public sealed class Azurite : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.Environment["AZURITE_ACCOUNTS"] = $"{Account}:{_key}";
+        start.Environment["AZURITE_ACCOUNTS"] = $"{Account}:{_key};{SecondAccount}:{_secondKey}";
         _process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
@@ -94,6 +95,12 @@ public sealed class Azurite : IAsyncDisposable
         await StopAsync();
         _location.Dispose();
     }
+
+    private string ConnectionStringOf(string account, string key) =>
+        $"DefaultEndpointsProtocol=http;AccountName={account};AccountKey={key};" +
+        $"BlobEndpoint=http://127.0.0.1:{_blobPort}/{account};" +
+        $"QueueEndpoint=http://127.0.0.1:{_queuePort}/{account};" +
+        $"TableEndpoint=http://127.0.0.1:{_tablePort}/{account};";
 
     private static async Task<bool> AcceptsAsync(int port)
     {

@@ -5,108 +5,26 @@ using Orleans.AdClicks.Storage.RawClicks;
 
 namespace Orleans.AdClicks.Tests.Storage.RawClicks;
 
-public sealed class EmbeddedRawClickStoreTests : IDisposable
+public sealed class EmbeddedRawClickStoreTests : RawClickStoreContractTests, IAsyncDisposable
 {
-    private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
-
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "adclicks-tests", Guid.NewGuid().ToString("N"));
     private readonly FakeTimeProvider _time = new(Start);
-    private readonly AdKey _key = new(Guid.NewGuid(), 0);
-    private readonly Guid _campaignId = Guid.NewGuid();
-    private readonly CancellationToken _cancellationToken = TestContext.Current.CancellationToken;
+    private EmbeddedRawClickStore? _store;
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    /// <summary>Opened on first use only: the tests below open and close the directory themselves.</summary>
+    protected override IRawClickStore Store => _store ??= Open();
 
-    [Fact]
-    public async Task AppendNew_RepeatedWithinBatch_ReturnsItOnce()
+    public async ValueTask DisposeAsync()
     {
-        await using var store = Open();
-        var click = Event(AdEventKind.Click, Guid.NewGuid());
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
 
-        var accepted = await store.AppendNewAsync(_key, [click, click, click with { UserAgent = "retry" }], _cancellationToken);
-
-        Assert.Equal([click], accepted);
-    }
-
-    [Fact]
-    public async Task AppendNew_SeenInEarlierBatch_Refused()
-    {
-        await using var store = Open();
-        var first = Event(AdEventKind.Click, Guid.NewGuid());
-        var second = Event(AdEventKind.Click, Guid.NewGuid());
-        await store.AppendNewAsync(_key, [first], _cancellationToken);
-
-        var accepted = await store.AppendNewAsync(_key, [first, second], _cancellationToken);
-
-        Assert.Equal([second], accepted);
-    }
-
-    [Fact]
-    public async Task AppendNew_ClickAndImpressionWithSameId_BothNew()
-    {
-        await using var store = Open();
-        var impressionId = Guid.NewGuid();
-        var impression = Event(AdEventKind.Impression, impressionId);
-        var click = Event(AdEventKind.Click, impressionId);
-
-        var accepted = await store.AppendNewAsync(_key, [impression, click], _cancellationToken);
-
-        Assert.Equal([impression, click], accepted);
-    }
-
-    [Fact]
-    public async Task AppendNew_SameIdOnOtherShardOrLater_Refused()
-    {
-        await using var store = Open();
-        var click = Event(AdEventKind.Click, Guid.NewGuid());
-        await store.AppendNewAsync(_key, [click], _cancellationToken);
-        _time.Advance(TimeSpan.FromMinutes(30));
-
-        var onOtherShard = await store.AppendNewAsync(_key with { Shard = 3 }, [click], _cancellationToken);
-        var later = await store.AppendNewAsync(_key, [click with { Timestamp = _time.GetUtcNow() }], _cancellationToken);
-
-        Assert.Empty(onOtherShard);
-        Assert.Empty(later);
-    }
-
-    [Fact]
-    public async Task AppendNew_NonBillable_StoredButNotTallied()
-    {
-        await using var store = Open();
-        var expired = Event(AdEventKind.Click, Guid.NewGuid(), billable: false);
-
-        var accepted = await store.AppendNewAsync(_key, [expired], _cancellationToken);
-        var again = await store.AppendNewAsync(_key, [expired], _cancellationToken);
-        var tallies = await store.CountAsync(_key, Start.AddHours(-1), Start.AddHours(1), _cancellationToken);
-
-        Assert.Equal([expired], accepted);
-        Assert.Empty(again);
-        Assert.Empty(tallies);
-    }
-
-    [Fact]
-    public async Task Count_EventsOverSeveralMinutes_TalliesPerMinuteFromInclusiveToExclusive()
-    {
-        await using var store = Open();
-        await store.AppendNewAsync(
-            _key,
-            [
-                Event(AdEventKind.Click, Guid.NewGuid(), Start.AddSeconds(-1)),
-                Event(AdEventKind.Click, Guid.NewGuid(), Start),
-                Event(AdEventKind.Click, Guid.NewGuid(), Start.AddSeconds(59)),
-                Event(AdEventKind.Impression, Guid.NewGuid(), Start.AddSeconds(30)),
-                Event(AdEventKind.Impression, Guid.NewGuid(), Start.AddMinutes(2)),
-                Event(AdEventKind.Click, Guid.NewGuid(), Start.AddMinutes(3)),
-            ],
-            _cancellationToken);
-
-        var tallies = await store.CountAsync(_key, Start, Start.AddMinutes(3), _cancellationToken);
-        var wide = await store.CountAsync(_key, Start.AddDays(-400), Start.AddDays(400), _cancellationToken);
-        var otherShard = await store.CountAsync(_key with { Shard = 1 }, Start, Start.AddMinutes(3), _cancellationToken);
-
-        Assert.Equal([new MinuteTally(Start, 2, 1), new MinuteTally(Start.AddMinutes(2), 0, 1)], tallies);
-        Assert.Equal(4, wide.Count);
-        Assert.Empty(otherShard);
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
     }
 
     [Fact]
@@ -115,12 +33,12 @@ public sealed class EmbeddedRawClickStoreTests : IDisposable
         var click = Event(AdEventKind.Click, Guid.NewGuid());
         await using (var store = Open())
         {
-            await store.AppendNewAsync(_key, [click, Event(AdEventKind.Impression, click.ImpressionId)], _cancellationToken);
+            await store.AppendNewAsync(Key, [click, Event(AdEventKind.Impression, click.ImpressionId)], Cancellation);
         }
 
         await using var reopened = Open();
-        var again = await reopened.AppendNewAsync(_key, [click], _cancellationToken);
-        var tallies = await reopened.CountAsync(_key, Start, Start.AddMinutes(1), _cancellationToken);
+        var again = await reopened.AppendNewAsync(Key, [click], Cancellation);
+        var tallies = await reopened.CountAsync(Key, Start, Start.AddMinutes(1), Cancellation);
 
         Assert.Empty(again);
         Assert.Equal([new MinuteTally(Start, 1, 1)], tallies);
@@ -134,26 +52,26 @@ public sealed class EmbeddedRawClickStoreTests : IDisposable
         var kept = Event(AdEventKind.Click, Guid.NewGuid());
         await using (var store = Open())
         {
-            await store.AppendNewAsync(_key, [kept], _cancellationToken);
+            await store.AppendNewAsync(Key, [kept], Cancellation);
         }
 
         var segment = Assert.Single(Directory.GetFiles(_directory, "*.seg"));
-        var whole = await File.ReadAllBytesAsync(segment, _cancellationToken);
+        var whole = await File.ReadAllBytesAsync(segment, Cancellation);
         var tail = garbage ? new byte[] { 0x13, 0x00, 0x00, 0x00, 0xFF, 0xFE, 0xFD } : whole[..(whole.Length / 2)];
-        await File.WriteAllBytesAsync(segment, [.. whole, .. tail], _cancellationToken);
+        await File.WriteAllBytesAsync(segment, [.. whole, .. tail], Cancellation);
         var added = Event(AdEventKind.Click, Guid.NewGuid());
 
         await using (var store = Open())
         {
-            Assert.Empty(await store.AppendNewAsync(_key, [kept], _cancellationToken));
-            Assert.Equal([added], await store.AppendNewAsync(_key, [added], _cancellationToken));
+            Assert.Empty(await store.AppendNewAsync(Key, [kept], Cancellation));
+            Assert.Equal([added], await store.AppendNewAsync(Key, [added], Cancellation));
         }
 
         await using var reopened = Open();
-        var tallies = await reopened.CountAsync(_key, Start, Start.AddMinutes(1), _cancellationToken);
+        var tallies = await reopened.CountAsync(Key, Start, Start.AddMinutes(1), Cancellation);
 
         Assert.Equal([new MinuteTally(Start, 2, 0)], tallies);
-        Assert.Empty(await reopened.AppendNewAsync(_key, [added], _cancellationToken));
+        Assert.Empty(await reopened.AppendNewAsync(Key, [added], Cancellation));
     }
 
     [Fact]
@@ -163,17 +81,17 @@ public sealed class EmbeddedRawClickStoreTests : IDisposable
         var second = Event(AdEventKind.Click, Guid.NewGuid(), Start.AddDays(1));
         await using (var store = Open())
         {
-            await store.AppendNewAsync(_key, [first], _cancellationToken);
+            await store.AppendNewAsync(Key, [first], Cancellation);
             _time.Advance(TimeSpan.FromDays(1));
-            await store.AppendNewAsync(_key, [second], _cancellationToken);
+            await store.AppendNewAsync(Key, [second], Cancellation);
         }
 
         await using var reopened = Open();
-        var tallies = await reopened.CountAsync(_key, Start, Start.AddDays(2), _cancellationToken);
+        var tallies = await reopened.CountAsync(Key, Start, Start.AddDays(2), Cancellation);
 
         Assert.Equal(2, Directory.GetFiles(_directory, "*.seg").Length);
         Assert.Equal([new MinuteTally(Start, 1, 0), new MinuteTally(Start.AddDays(1), 1, 0)], tallies);
-        Assert.Empty(await reopened.AppendNewAsync(_key, [first, second], _cancellationToken));
+        Assert.Empty(await reopened.AppendNewAsync(Key, [first, second], Cancellation));
     }
 
     [Fact]
@@ -182,14 +100,14 @@ public sealed class EmbeddedRawClickStoreTests : IDisposable
         var margin = TimeSpan.FromDays(1);
         await using var store = Open(margin);
         var click = Event(AdEventKind.Click, Guid.NewGuid());
-        await store.AppendNewAsync(_key, [click], _cancellationToken);
+        await store.AppendNewAsync(Key, [click], Cancellation);
 
         _time.SetUtcNow(click.TokenExpiresAt + margin - TimeSpan.FromMinutes(1));
-        var beforeMargin = await store.AppendNewAsync(_key, [click], _cancellationToken);
+        var beforeMargin = await store.AppendNewAsync(Key, [click], Cancellation);
         var registeredBefore = store.RegisteredIds;
         _time.Advance(TimeSpan.FromHours(2));
-        var afterMargin = await store.AppendNewAsync(_key, [click], _cancellationToken);
-        var tallies = await store.CountAsync(_key, Start, Start.AddMinutes(1), _cancellationToken);
+        var afterMargin = await store.AppendNewAsync(Key, [click], Cancellation);
+        var tallies = await store.CountAsync(Key, Start, Start.AddMinutes(1), Cancellation);
 
         Assert.Empty(beforeMargin);
         Assert.Equal(1, registeredBefore);
@@ -204,41 +122,13 @@ public sealed class EmbeddedRawClickStoreTests : IDisposable
         var click = Event(AdEventKind.Click, Guid.NewGuid());
         var first = Open();
         await using var second = Open();
-        await first.AppendNewAsync(_key, [click], _cancellationToken);
+        await first.AppendNewAsync(Key, [click], Cancellation);
 
         await first.DisposeAsync();
-        var again = await second.AppendNewAsync(_key, [click], _cancellationToken);
+        var again = await second.AppendNewAsync(Key, [click], Cancellation);
 
         Assert.Same(first, second);
         Assert.Empty(again);
-    }
-
-    [Fact]
-    public async Task AppendNew_ManyConcurrentCallersWithOverlappingIds_AcceptsEachIdOnce()
-    {
-        await using var store = Open();
-        var ids = Enumerable.Range(0, 5000).Select(_ => Guid.NewGuid()).ToArray();
-
-        var batches = await Task.WhenAll(Enumerable.Range(0, 20).Select(caller => Task.Run(
-            async () =>
-            {
-                var accepted = new List<AdEvent>();
-                for (var i = 0; i < 500; i += 50)
-                {
-                    // Callers overlap by half: each id is offered by two of them.
-                    var batch = Enumerable.Range(caller * 250 + i, 50).Select(n => Event(AdEventKind.Click, ids[n % ids.Length])).ToList();
-                    accepted.AddRange(await store.AppendNewAsync(_key, batch, _cancellationToken));
-                }
-
-                return accepted;
-            },
-            _cancellationToken)));
-        var tallies = await store.CountAsync(_key, Start, Start.AddMinutes(1), _cancellationToken);
-
-        var acceptedIds = batches.SelectMany(b => b).Select(e => e.ImpressionId).ToList();
-        Assert.Equal(acceptedIds.Count, acceptedIds.Distinct().Count());
-        Assert.Equal(ids.Order(), acceptedIds.Order());
-        Assert.Equal([new MinuteTally(Start, ids.Length, 0)], tallies);
     }
 
     [Fact]
@@ -255,7 +145,4 @@ public sealed class EmbeddedRawClickStoreTests : IDisposable
 
     private EmbeddedRawClickStore Open(TimeSpan? forgetAfterExpiry = null) =>
         EmbeddedRawClickStore.Open(_directory, _time, NullLogger<EmbeddedRawClickStore>.Instance, forgetAfterExpiry);
-
-    private AdEvent Event(AdEventKind kind, Guid impressionId, DateTimeOffset? at = null, bool billable = true) =>
-        new(kind, impressionId, _key.AdId, _campaignId, at ?? Start, Start.AddMinutes(-1), Start.AddHours(1), billable, "Mozilla/5.0", "203.0.113.0");
 }

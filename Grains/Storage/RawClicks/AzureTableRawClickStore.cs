@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using Orleans.AdClicks.Events;
+using Polly;
+
+namespace Orleans.AdClicks.Storage.RawClicks;
+
+/// <summary>
+/// The raw click store on Azure Table Storage: the durable dedup registry and the source of truth.
+/// </summary>
+/// <remarks>
+/// One table per UTC day of the token's issue time ("rawclicks20261128"), so a retry a day later still
+/// meets its original, and retention drops whole tables. Within it, an ad is spread over
+/// <see cref="AzureTableRawClickStoreOptions.PartitionsPerAd"/> partitions "{adId:N}-{bucket:D2}" by a hash
+/// of the impression id (each partition takes ~2,000 entities/s), and the row key is the dedup key
+/// (kind letter + impression id), so inserting a duplicate fails with 409. Partitions are spread over the
+/// given accounts (~20,000 entities/s each) by a fixed hash of the partition key: the account list must not
+/// change while its tables are kept.
+/// The store starts an hourly timer (first run a minute after start) that drops tables past retention.
+/// </remarks>
+public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
+{
+    private static readonly TimeSpan FirstDropAfter = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan DropPeriod = TimeSpan.FromHours(1);
+
+    // Issue and event times come from different machines' clocks.
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+    private static readonly string[] CountColumns = [RawClickEntity.Kind, RawClickEntity.EventTime];
+
+    private readonly AzureTableRawClickStoreOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<AzureTableRawClickStore> _logger;
+    private readonly RawClickLayout _layout;
+    private readonly RawClickTables _tables;
+    private readonly RawClickTransactionWriter _writer;
+    private readonly ResiliencePipeline _pipeline;
+    private readonly ITimer _dropTimer;
+
+    public AzureTableRawClickStore(IReadOnlyList<TableServiceClient> accounts, AzureTableRawClickStoreOptions options, TimeProvider timeProvider, ILogger<AzureTableRawClickStore> logger)
+    {
+        if (accounts.Count == 0)
+        {
+            throw new ArgumentException("At least one storage account is needed.", nameof(accounts));
+        }
+
+        options.Validate();
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _layout = new RawClickLayout(options.TablePrefix, options.PartitionsPerAd, accounts.Count);
+        _pipeline = RawClickResilience.Create(timeProvider, logger);
+        _tables = new RawClickTables(accounts, _pipeline);
+        _writer = new RawClickTransactionWriter(_tables, _pipeline, logger);
+        _dropTimer = timeProvider.CreateTimer(_ => _ = DropOnTimerAsync(), null, FirstDropAfter, DropPeriod);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AdEvent>> AppendNewAsync(AdKey key, IReadOnlyList<AdEvent> events, CancellationToken cancellationToken = default)
+    {
+        var seen = new HashSet<(AdEventKind, Guid)>();
+        var candidates = new List<AdEvent>(events.Count);
+        foreach (var e in events)
+        {
+            if (e.AdId != key.AdId)
+            {
+                throw new ArgumentException($"Event {e.ImpressionId} belongs to ad {e.AdId:N}, not to {key}.", nameof(events));
+            }
+
+            if (seen.Add((e.Kind, e.ImpressionId)))
+            {
+                candidates.Add(e);
+            }
+        }
+
+        var chunks = candidates
+            .Select(e => (Partition: _layout.PartitionOf(e), Event: e))
+            .GroupBy(x => x.Partition)
+            .SelectMany(g => g.Chunk(RawClickTransactionWriter.MaxTransactionSize).Select(c => (g.Key, Entities: c.Select(x => RawClickEntity.From(x.Event, key.Shard, g.Key.PartitionKey)).ToList())));
+        var inserted = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentTransactions, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(chunks, parallel, async (chunk, token) =>
+        {
+            foreach (var entity in await _writer.InsertNewAsync(chunk.Key, key.AdId, chunk.Entities, token))
+            {
+                inserted.TryAdd(entity.RowKey, 0);
+            }
+        });
+
+        return candidates.Where(e => inserted.ContainsKey(RawClickLayout.RowKey(e.Kind, e.ImpressionId))).ToList();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A billable event is never later than its token's expiry, so its token was issued at most
+    /// MaxTokenLifetime before <paramref name="from"/>: those days' tables are read, every partition of the ad.
+    /// That scans the ad's partitions of each day (filtered by shard, time and billable on the server):
+    /// fine for one ad's recount, but reconciliation of every ad will want a cheaper per-minute index.
+    /// </remarks>
+    public async Task<IReadOnlyList<MinuteTally>> CountAsync(AdKey key, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        if (from >= to)
+        {
+            return [];
+        }
+
+        var first = _layout.TableName(DateOnly.FromDateTime((from - _options.MaxTokenLifetime - ClockSkew).UtcDateTime));
+        var last = _layout.TableName(DateOnly.FromDateTime((to + ClockSkew).UtcDateTime));
+        var queries = new List<(int Account, string Table, string PartitionKey)>();
+        foreach (var account in Enumerable.Range(0, _layout.PartitionsPerAd).Select(b => RawClickLayout.PartitionKey(key.AdId, b)).GroupBy(_layout.AccountOf))
+        {
+            foreach (var table in await _tables.ListAsync(account.Key, first, last, cancellationToken))
+            {
+                queries.AddRange(account.Select(partitionKey => (account.Key, table, partitionKey)));
+            }
+        }
+
+        var results = new ConcurrentBag<List<(DateTimeOffset Minute, AdEventKind Kind)>>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentTransactions, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(queries, parallel, async (query, token) =>
+        {
+            var table = _tables.Get(query.Account, query.Table);
+            var filter = TableClient.CreateQueryFilter(
+                $"PartitionKey eq {query.PartitionKey} and Shard eq {key.Shard} and Billable eq {true} and EventTime ge {from} and EventTime lt {to}");
+            results.Add(await _pipeline.ExecuteAsync(async t => await ReadAsync(table, filter, t), token));
+        });
+
+        return results.SelectMany(rows => rows)
+            .GroupBy(row => row.Minute)
+            .OrderBy(minute => minute.Key)
+            .Select(minute => new MinuteTally(minute.Key, minute.LongCount(row => row.Kind == AdEventKind.Click), minute.LongCount(row => row.Kind != AdEventKind.Click)))
+            .ToList();
+    }
+    /// <summary>Drops every day table older than RetentionDays in every account; returns how many it dropped.</summary>
+    public async Task<int> DropExpiredTablesAsync(CancellationToken cancellationToken = default)
+    {
+        var today = DateOnly.FromDateTime(_timeProvider.GetUtcNow().UtcDateTime);
+        var oldestKept = today.AddDays(-_options.RetentionDays);
+        var dropped = 0;
+        for (var account = 0; account < _tables.Accounts; account++)
+        {
+            var names = await _tables.ListAsync(account, _layout.TableName(DateOnly.MinValue), _layout.TableName(oldestKept.AddDays(-1)), cancellationToken);
+            foreach (var name in names)
+            {
+                if (_layout.TryParseDay(name, out var day) && day < oldestKept)
+                {
+                    await _tables.DeleteAsync(account, name, cancellationToken);
+                    AzureTableRawClickStoreLog.Dropped(_logger, name, account, _options.RetentionDays);
+                    dropped++;
+                }
+            }
+        }
+
+        return dropped;
+    }
+
+    /// <summary>Stops the retention timer.</summary>
+    public ValueTask DisposeAsync() => _dropTimer.DisposeAsync();
+
+    private static async Task<List<(DateTimeOffset Minute, AdEventKind Kind)>> ReadAsync(TableClient table, string filter, CancellationToken cancellationToken)
+    {
+        var rows = new List<(DateTimeOffset, AdEventKind)>();
+        try
+        {
+            await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: CountColumns, cancellationToken: cancellationToken))
+            {
+                rows.Add((MinuteBucket.Of(RawClickEntity.EventTimeOf(entity)), RawClickEntity.KindOf(entity)));
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Dropped by retention since it was listed: nothing of it counts any more.
+            rows.Clear();
+        }
+
+        return rows;
+    }
+
+    private async Task DropOnTimerAsync()
+    {
+        try
+        {
+            await DropExpiredTablesAsync();
+        }
+        catch (Exception e)
+        {
+            AzureTableRawClickStoreLog.DropFailed(_logger, e);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+namespace Orleans.AdClicks.Storage.RawClicks;
+
+/// <summary>How <see cref="AzureTableRawClickStore"/> lays raw events out in Azure Table Storage ("AdClicks:RawClicks").</summary>
+public sealed class AzureTableRawClickStoreOptions
+{
+    /// <summary>Tables are named prefix + yyyyMMdd of the token's issue day; letters and digits, starting with a letter.</summary>
+    public string TablePrefix { get; set; } = "rawclicks";
+
+    /// <summary>Partitions one ad's events are spread over (1–100). Changing it on live data breaks dedup: never do.</summary>
+    public int PartitionsPerAd { get; set; } = 8;
+
+    /// <summary>Days of raw events kept; a day's table is dropped whole once it is older.</summary>
+    public int RetentionDays { get; set; } = 90;
+
+    /// <summary>The longest time between a token's issue and its expiry; bounds which tables a count has to read.</summary>
+    public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Entity-group transactions one append runs at the same time.</summary>
+    public int MaxConcurrentTransactions { get; set; } = 8;
+
+    internal void Validate()
+    {
+        if (TablePrefix.Length is 0 or > 55 || !char.IsAsciiLetter(TablePrefix[0]) || !TablePrefix.All(char.IsAsciiLetterOrDigit))
+        {
+            throw new ArgumentException($"TablePrefix '{TablePrefix}' must be 1–55 ASCII letters or digits, starting with a letter.");
+        }
+
+        if (PartitionsPerAd is < 1 or > 100)
+        {
+            throw new ArgumentException($"PartitionsPerAd must be 1–100, not {PartitionsPerAd}.");
+        }
+
+        if (MaxTokenLifetime <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"MaxTokenLifetime must be positive, not {MaxTokenLifetime}.");
+        }
+
+        // Dropping a table that can still receive a countable duplicate would let that duplicate in again.
+        if (TimeSpan.FromDays(RetentionDays) < MaxTokenLifetime + TimeSpan.FromDays(2))
+        {
+            throw new ArgumentException($"RetentionDays ({RetentionDays}) must exceed MaxTokenLifetime ({MaxTokenLifetime}) by at least two days.");
+        }
+
+        if (MaxConcurrentTransactions < 1)
+        {
+            throw new ArgumentException($"MaxConcurrentTransactions must be positive, not {MaxConcurrentTransactions}.");
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using Azure.Data.Tables;
+using Orleans.AdClicks.Events;
+
+namespace Orleans.AdClicks.Storage.RawClicks;
+
+/// <summary>Maps raw events to table entities and back; "Timestamp" is Table Storage's own, so the event time is EventTime.</summary>
+internal static class RawClickEntity
+{
+    public const string Kind = nameof(Kind);
+    public const string Shard = nameof(Shard);
+    public const string EventTime = nameof(EventTime);
+    public const string Billable = nameof(Billable);
+
+    public static TableEntity From(AdEvent e, int shard, string partitionKey)
+    {
+        var entity = new TableEntity(partitionKey, RawClickLayout.RowKey(e.Kind, e.ImpressionId))
+        {
+            [Kind] = e.Kind.ToString(),
+            [Shard] = shard,
+            [nameof(AdEvent.AdId)] = e.AdId,
+            [nameof(AdEvent.CampaignId)] = e.CampaignId,
+            [EventTime] = e.Timestamp,
+            [nameof(AdEvent.TokenIssuedAt)] = e.TokenIssuedAt,
+            [nameof(AdEvent.TokenExpiresAt)] = e.TokenExpiresAt,
+            [Billable] = e.Billable,
+        };
+
+        // Table Storage has no null property: an absent one reads back as null.
+        if (e.UserAgent is not null)
+        {
+            entity[nameof(AdEvent.UserAgent)] = e.UserAgent;
+        }
+
+        if (e.ClientIp is not null)
+        {
+            entity[nameof(AdEvent.ClientIp)] = e.ClientIp;
+        }
+
+        return entity;
+    }
+
+    public static AdEventKind KindOf(TableEntity entity) => Enum.Parse<AdEventKind>(entity.GetString(Kind));
+
+    public static DateTimeOffset EventTimeOf(TableEntity entity) =>
+        entity.GetDateTimeOffset(EventTime) ?? throw new InvalidDataException($"Raw click {entity.PartitionKey}/{entity.RowKey} has no {EventTime}.");
+}

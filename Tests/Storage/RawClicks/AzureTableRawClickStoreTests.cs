@@ -1,0 +1,193 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Storage.RawClicks;
+using Orleans.AdClicks.Tests.Infrastructure;
+
+namespace Orleans.AdClicks.Tests.Storage.RawClicks;
+
+[Trait("Category", "Azurite")]
+public sealed class AzureTableRawClickStoreTests(AzuriteFixture fixture) : RawClickStoreContractTests, IClassFixture<AzuriteFixture>, IAsyncDisposable
+{
+    private readonly List<AzureTableRawClickStore> _stores = [];
+    private AzureTableRawClickStore? _store;
+
+    // Years of retention: the contract tests' fixed dates must not be dropped by the store's timer meanwhile.
+    protected override IRawClickStore Store => _store ??= Create(o => o.RetentionDays = 36500);
+
+    private TableServiceClient First => new(fixture.Azurite.ConnectionString);
+
+    private TableServiceClient Second => new(fixture.Azurite.SecondConnectionString);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var store in _stores)
+        {
+            await store.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task AppendNew_MoreThanOneTransactionInOnePartition_AcceptsEachOnce()
+    {
+        var store = Create(o => o.PartitionsPerAd = 1);
+        var events = Enumerable.Range(0, 250).Select(i => Event(AdEventKind.Click, Guid.NewGuid(), Start.AddSeconds(i % 60))).ToList();
+
+        var accepted = await store.AppendNewAsync(Key, events, Cancellation);
+        var again = await store.AppendNewAsync(Key, events, Cancellation);
+        var tallies = await store.CountAsync(Key, Start, Start.AddMinutes(1), Cancellation);
+
+        Assert.Equal(events, accepted);
+        Assert.Empty(again);
+        Assert.Equal([new MinuteTally(Start, 250, 0)], tallies);
+    }
+
+    [Fact]
+    public async Task AppendNew_SomeOfTransactionAlreadyStored_AcceptsExactlyTheNewOnes()
+    {
+        var store = Create(o => o.PartitionsPerAd = 1);
+        var events = Enumerable.Range(0, 80).Select(_ => Event(AdEventKind.Impression, Guid.NewGuid())).ToList();
+        var stored = events.Where((_, i) => i % 2 == 0).ToList();
+        await store.AppendNewAsync(Key, stored, Cancellation);
+
+        // One transaction for all 80: the stored ones roll it back, and the rest must still go in.
+        var accepted = await store.AppendNewAsync(Key, events, Cancellation);
+        var tallies = await store.CountAsync(Key, Start, Start.AddMinutes(1), Cancellation);
+
+        Assert.Equal(events.Except(stored), accepted);
+        Assert.Equal([new MinuteTally(Start, 0, 80)], tallies);
+    }
+
+    [Fact]
+    public async Task AppendNew_TwoAccounts_SpreadsPartitionsAndStillRefusesDuplicates()
+    {
+        var prefix = NewPrefix();
+        var store = Create(o => o.TablePrefix = prefix, accounts: [First, Second]);
+        var ads = Enumerable.Range(0, 10).Select(_ => new AdKey(Guid.NewGuid(), 0)).ToList();
+        var events = ads.ToDictionary(ad => ad, ad => Enumerable.Range(0, 40).Select(_ => Event(AdEventKind.Click, Guid.NewGuid()) with { AdId = ad.AdId }).ToList());
+
+        var accepted = await Task.WhenAll(ads.Select(ad => store.AppendNewAsync(ad, events[ad], Cancellation)));
+        // Another process with the same accounts must map every partition the same way.
+        var otherProcess = Create(o => o.TablePrefix = prefix, accounts: [First, Second]);
+        var again = await Task.WhenAll(ads.Select(ad => otherProcess.AppendNewAsync(ad, events[ad], Cancellation)));
+        var tallies = await Task.WhenAll(ads.Select(ad => otherProcess.CountAsync(ad, Start, Start.AddMinutes(1), Cancellation)));
+
+        Assert.All(accepted, batch => Assert.Equal(40, batch.Count));
+        Assert.All(again, Assert.Empty);
+        Assert.All(tallies, t => Assert.Equal([new MinuteTally(Start, 40, 0)], t));
+        var table = prefix + Start.AddMinutes(-1).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+        var inFirst = await CountEntitiesAsync(First.GetTableClient(table));
+        var inSecond = await CountEntitiesAsync(Second.GetTableClient(table));
+        Assert.Equal(400, inFirst + inSecond);
+        Assert.InRange(inFirst, 80, 320);
+    }
+
+    [Fact]
+    public async Task AppendNew_StorageUnreachableForSeconds_SucceedsAfterwardsAndAcceptsNothingTwice()
+    {
+        var store = Create(time: TimeProvider.System);
+        var before = Enumerable.Range(0, 30).Select(_ => Event(AdEventKind.Click, Guid.NewGuid())).ToList();
+        var during = Enumerable.Range(0, 30).Select(_ => Event(AdEventKind.Click, Guid.NewGuid())).ToList();
+        await store.AppendNewAsync(Key, before, Cancellation);
+        // Azurite saves its tables every 5 s; a kill loses what came after, which would be the emulator's fault.
+        await Task.Delay(TimeSpan.FromSeconds(6), Cancellation);
+
+        await fixture.Azurite.StopAsync();
+        var restart = Task.Run(
+            async () =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), Cancellation);
+                await fixture.Azurite.StartAgainAsync();
+            },
+            Cancellation);
+        var outage = System.Diagnostics.Stopwatch.StartNew();
+        var accepted = await store.AppendNewAsync(Key, [.. before, .. during], Cancellation);
+        outage.Stop();
+        await restart;
+        var again = await store.AppendNewAsync(Key, [.. before, .. during], Cancellation);
+        var tallies = await store.CountAsync(Key, Start, Start.AddMinutes(1), Cancellation);
+
+        Assert.True(outage.Elapsed > TimeSpan.FromSeconds(2), $"The append returned after {outage.Elapsed}, before storage was back.");
+        Assert.Equal(during, accepted);
+        Assert.Empty(again);
+        Assert.Equal([new MinuteTally(Start, 60, 0)], tallies);
+    }
+
+    [Fact]
+    public async Task DropExpiredTables_SomeOlderThanRetention_DropsOnlyThose()
+    {
+        var prefix = NewPrefix();
+        var today = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
+        var store = Create(o => (o.TablePrefix, o.RetentionDays) = (prefix, 3), time: TimeProvider.System);
+        int[] daysAgo = [5, 4, 3, 1, 0];
+        await store.AppendNewAsync(Key, [.. daysAgo.Select(d => IssuedOn(today.AddDays(-d)))], Cancellation);
+        var otherPrefix = First.GetTableClient("x" + prefix + "20200101");
+        await otherPrefix.CreateIfNotExistsAsync(Cancellation);
+
+        var dropped = await store.DropExpiredTablesAsync(Cancellation);
+
+        Assert.Equal(2, dropped);
+        Assert.Equal([.. daysAgo[2..].Select(d => TableOf(prefix, today.AddDays(-d)))], await TablesAsync(prefix));
+        Assert.Single(await TablesAsync("x" + prefix));
+    }
+
+    [Fact]
+    public async Task Timer_AfterStart_DropsExpiredTables()
+    {
+        var prefix = NewPrefix();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var today = new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
+        var store = Create(o => (o.TablePrefix, o.RetentionDays) = (prefix, 3), time: time);
+        await store.AppendNewAsync(Key, [IssuedOn(today.AddDays(-10)), IssuedOn(today)], Cancellation);
+
+        time.Advance(TimeSpan.FromMinutes(1));
+
+        await Eventually.MatchesAsync(() => TablesAsync(prefix), names => names.Count == 1);
+    }
+
+    private AzureTableRawClickStore Create(Action<AzureTableRawClickStoreOptions>? configure = null, TimeProvider? time = null, TableServiceClient[]? accounts = null)
+    {
+        var options = new AzureTableRawClickStoreOptions { RetentionDays = 36500 };
+        configure?.Invoke(options);
+        var store = new AzureTableRawClickStore(accounts ?? [First], options, time ?? TimeProvider.System, NullLogger<AzureTableRawClickStore>.Instance);
+        _stores.Add(store);
+        return store;
+    }
+
+    private AdEvent IssuedOn(DateTimeOffset day) =>
+        Event(AdEventKind.Click, Guid.NewGuid(), day.AddHours(1)) with { TokenIssuedAt = day.AddMinutes(30), TokenExpiresAt = day.AddHours(2) };
+
+    private static string NewPrefix() => "t" + Guid.NewGuid().ToString("N")[..12];
+
+    private static string TableOf(string prefix, DateTimeOffset day) => prefix + day.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private async Task<List<string>> TablesAsync(string prefix)
+    {
+        var names = new List<string>();
+        await foreach (var table in First.QueryAsync(TableServiceClient.CreateQueryFilter($"TableName ge {prefix + "0"} and TableName le {prefix + "9"}"), cancellationToken: Cancellation))
+        {
+            names.Add(table.Name);
+        }
+
+        return [.. names.Order(StringComparer.Ordinal)];
+    }
+
+    private static async Task<int> CountEntitiesAsync(TableClient table)
+    {
+        var count = 0;
+        try
+        {
+            await foreach (var _ in table.QueryAsync<TableEntity>(select: ["RowKey"], cancellationToken: Cancellation))
+            {
+                count++;
+            }
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            // This account got none of the partitions.
+        }
+
+        return count;
+    }
+}

@@ -1,0 +1,163 @@
+using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Storage.RawClicks;
+
+namespace Orleans.AdClicks.Tests.Storage.RawClicks;
+
+/// <summary>What every <see cref="IRawClickStore"/> must do; one derived class per store runs these against it.</summary>
+public abstract class RawClickStoreContractTests
+{
+    protected static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A fresh ad per test, so tests sharing one store (or one Azurite) never see each other's events.</summary>
+    protected AdKey Key { get; } = new(Guid.NewGuid(), 0);
+
+    protected Guid CampaignId { get; } = Guid.NewGuid();
+
+    protected static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    /// <summary>The store under test, the same one for the whole test.</summary>
+    protected abstract IRawClickStore Store { get; }
+
+    [Fact]
+    public async Task AppendNew_RepeatedWithinBatch_ReturnsItOnce()
+    {
+        var click = Event(AdEventKind.Click, Guid.NewGuid());
+
+        var accepted = await Store.AppendNewAsync(Key, [click, click, click with { UserAgent = "retry" }], Cancellation);
+
+        Assert.Equal([click], accepted);
+    }
+
+    [Fact]
+    public async Task AppendNew_SeenInEarlierBatch_Refused()
+    {
+        var first = Event(AdEventKind.Click, Guid.NewGuid());
+        var second = Event(AdEventKind.Click, Guid.NewGuid());
+        await Store.AppendNewAsync(Key, [first], Cancellation);
+
+        var accepted = await Store.AppendNewAsync(Key, [first, second], Cancellation);
+
+        Assert.Equal([second], accepted);
+    }
+
+    [Fact]
+    public async Task AppendNew_ClickAndImpressionWithSameId_BothNew()
+    {
+        var impressionId = Guid.NewGuid();
+        var impression = Event(AdEventKind.Impression, impressionId);
+        var click = Event(AdEventKind.Click, impressionId);
+
+        var accepted = await Store.AppendNewAsync(Key, [impression, click], Cancellation);
+
+        Assert.Equal([impression, click], accepted);
+    }
+
+    [Fact]
+    public async Task AppendNew_SameIdOnOtherShardOrLater_Refused()
+    {
+        var click = Event(AdEventKind.Click, Guid.NewGuid());
+        await Store.AppendNewAsync(Key, [click], Cancellation);
+
+        var onOtherShard = await Store.AppendNewAsync(Key with { Shard = 3 }, [click], Cancellation);
+        var later = await Store.AppendNewAsync(Key, [click with { Timestamp = Start.AddMinutes(30) }], Cancellation);
+
+        Assert.Empty(onOtherShard);
+        Assert.Empty(later);
+    }
+
+    [Fact]
+    public async Task AppendNew_RetriedOnTheNextDay_RefusedAndCountedOnceInItsMinute()
+    {
+        // Token issued yesterday; the first click arrives just after midnight, its retry half an hour later.
+        var midnight = new DateTimeOffset(Start.UtcDateTime.Date, TimeSpan.Zero);
+        var click = Event(AdEventKind.Click, Guid.NewGuid(), midnight.AddMinutes(10)) with
+        {
+            TokenIssuedAt = midnight.AddHours(-1),
+            TokenExpiresAt = midnight.AddHours(23),
+        };
+        var accepted = await Store.AppendNewAsync(Key, [click], Cancellation);
+
+        var retried = await Store.AppendNewAsync(Key, [click with { Timestamp = midnight.AddMinutes(40) }], Cancellation);
+        var tallies = await Store.CountAsync(Key, midnight, midnight.AddHours(1), Cancellation);
+
+        Assert.Equal([click], accepted);
+        Assert.Empty(retried);
+        Assert.Equal([new MinuteTally(midnight.AddMinutes(10), 1, 0)], tallies);
+    }
+
+    [Fact]
+    public async Task AppendNew_OtherAdsEvent_Throws()
+    {
+        var foreign = Event(AdEventKind.Click, Guid.NewGuid()) with { AdId = Guid.NewGuid() };
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.AppendNewAsync(Key, [foreign], Cancellation));
+    }
+
+    [Fact]
+    public async Task AppendNew_NonBillable_StoredButNotTallied()
+    {
+        var expired = Event(AdEventKind.Click, Guid.NewGuid(), billable: false);
+
+        var accepted = await Store.AppendNewAsync(Key, [expired], Cancellation);
+        var again = await Store.AppendNewAsync(Key, [expired], Cancellation);
+        var tallies = await Store.CountAsync(Key, Start.AddHours(-1), Start.AddHours(1), Cancellation);
+
+        Assert.Equal([expired], accepted);
+        Assert.Empty(again);
+        Assert.Empty(tallies);
+    }
+
+    [Fact]
+    public async Task Count_EventsOverSeveralMinutes_TalliesPerMinuteFromInclusiveToExclusive()
+    {
+        await Store.AppendNewAsync(
+            Key,
+            [
+                Event(AdEventKind.Click, Guid.NewGuid(), Start.AddSeconds(-1)),
+                Event(AdEventKind.Click, Guid.NewGuid(), Start),
+                Event(AdEventKind.Click, Guid.NewGuid(), Start.AddSeconds(59)),
+                Event(AdEventKind.Impression, Guid.NewGuid(), Start.AddSeconds(30)),
+                Event(AdEventKind.Impression, Guid.NewGuid(), Start.AddMinutes(2)),
+                Event(AdEventKind.Click, Guid.NewGuid(), Start.AddMinutes(3)),
+            ],
+            Cancellation);
+
+        var tallies = await Store.CountAsync(Key, Start, Start.AddMinutes(3), Cancellation);
+        var wide = await Store.CountAsync(Key, Start.AddDays(-400), Start.AddDays(400), Cancellation);
+        var otherShard = await Store.CountAsync(Key with { Shard = 1 }, Start, Start.AddMinutes(3), Cancellation);
+
+        Assert.Equal([new MinuteTally(Start, 2, 1), new MinuteTally(Start.AddMinutes(2), 0, 1)], tallies);
+        Assert.Equal(4, wide.Count);
+        Assert.Empty(otherShard);
+    }
+
+    [Fact]
+    public async Task AppendNew_ManyConcurrentCallersWithOverlappingIds_AcceptsEachIdOnce()
+    {
+        var ids = Enumerable.Range(0, 2000).Select(_ => Guid.NewGuid()).ToArray();
+
+        var batches = await Task.WhenAll(Enumerable.Range(0, 20).Select(caller => Task.Run(
+            async () =>
+            {
+                var accepted = new List<AdEvent>();
+                for (var i = 0; i < 200; i += 50)
+                {
+                    // Callers overlap by half: each id is offered by two of them.
+                    var batch = Enumerable.Range(caller * 100 + i, 50).Select(n => Event(AdEventKind.Click, ids[n % ids.Length])).ToList();
+                    accepted.AddRange(await Store.AppendNewAsync(Key, batch, Cancellation));
+                }
+
+                return accepted;
+            },
+            Cancellation)));
+        var tallies = await Store.CountAsync(Key, Start, Start.AddMinutes(1), Cancellation);
+
+        var acceptedIds = batches.SelectMany(b => b).Select(e => e.ImpressionId).ToList();
+        Assert.Equal(acceptedIds.Count, acceptedIds.Distinct().Count());
+        Assert.Equal(ids.Order(), acceptedIds.Order());
+        Assert.Equal([new MinuteTally(Start, ids.Length, 0)], tallies);
+    }
+
+    protected AdEvent Event(AdEventKind kind, Guid impressionId, DateTimeOffset? at = null, bool billable = true) =>
+        new(kind, impressionId, Key.AdId, CampaignId, at ?? Start, Start.AddMinutes(-1), Start.AddHours(1), billable, "Mozilla/5.0", "203.0.113.0");
+}
