@@ -36,6 +36,7 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
     private readonly RawClickTables _tables;
     private readonly RawClickTransactionWriter _writer;
     private readonly ResiliencePipeline _pipeline;
+    private readonly RecentRawClickIds _recent;
     private readonly ITimer _dropTimer;
 
     public AzureTableRawClickStore(IReadOnlyList<TableServiceClient> accounts, AzureTableRawClickStoreOptions options, TimeProvider timeProvider, ILogger<AzureTableRawClickStore> logger)
@@ -53,6 +54,7 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
         _pipeline = RawClickResilience.Create(timeProvider, logger);
         _tables = new RawClickTables(accounts, _pipeline);
         _writer = new RawClickTransactionWriter(_tables, _pipeline, logger);
+        _recent = new RecentRawClickIds(options.RecentIdsCapacity);
         _dropTimer = timeProvider.CreateTimer(_ => _ = DropOnTimerAsync(), null, FirstDropAfter, DropPeriod);
     }
 
@@ -68,7 +70,7 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
                 throw new ArgumentException($"Event {e.ImpressionId} belongs to ad {e.AdId:N}, not to {key}.", nameof(events));
             }
 
-            if (seen.Add((e.Kind, e.ImpressionId)))
+            if (seen.Add((e.Kind, e.ImpressionId)) && !_recent.Contains(e))
             {
                 candidates.Add(e);
             }
@@ -88,6 +90,8 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
             }
         });
 
+        // Every candidate is in the table now: inserted by this call or found there.
+        _recent.AddRange(candidates);
         return candidates.Where(e => inserted.ContainsKey(RawClickLayout.RowKey(e.Kind, e.ImpressionId))).ToList();
     }
 

@@ -18,6 +18,9 @@ public sealed class AzureTableRawClickStoreOptions
     /// <summary>Entity-group transactions one append runs at the same time.</summary>
     public int MaxConcurrentTransactions { get; set; } = 8;
 
+    /// <summary>Dedup keys remembered in memory as stored, to refuse quick retries without a 409; 0 turns it off.</summary>
+    public int RecentIdsCapacity { get; set; } = 1_000_000;
+
     internal void Validate()
     {
         if (TablePrefix.Length is 0 or > 55 || !char.IsAsciiLetter(TablePrefix[0]) || !TablePrefix.All(char.IsAsciiLetterOrDigit))
@@ -39,6 +42,11 @@ public sealed class AzureTableRawClickStoreOptions
         if (TimeSpan.FromDays(RetentionDays) < MaxTokenLifetime + TimeSpan.FromDays(2))
         {
             throw new ArgumentException($"RetentionDays ({RetentionDays}) must exceed MaxTokenLifetime ({MaxTokenLifetime}) by at least two days.");
+        }
+
+        if (RecentIdsCapacity < 0)
+        {
+            throw new ArgumentException($"RecentIdsCapacity must not be negative, not {RecentIdsCapacity}.");
         }
 
         if (MaxConcurrentTransactions < 1)

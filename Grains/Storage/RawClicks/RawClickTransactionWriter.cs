@@ -17,6 +17,10 @@ internal sealed class RawClickTransactionWriter(RawClickTables tables, Resilienc
     public const int MaxTransactionSize = 100;
 
     private const int MaxConcurrentReads = 16;
+
+    // A chunk with one or two existing rows (retries) is cheaper to resubmit without the row the
+    // service names than to read every row; beyond that (a replayed batch) reading them all is.
+    private const int MaxDropsByIndex = 2;
     private static readonly string[] KeysOnly = ["RowKey"];
 
     /// <summary>
@@ -33,6 +37,7 @@ internal sealed class RawClickTransactionWriter(RawClickTables tables, Resilienc
     public async Task<IReadOnlyList<TableEntity>> InsertNewAsync(RawClickPartition partition, Guid adId, IReadOnlyList<TableEntity> entities, CancellationToken cancellationToken)
     {
         var pending = entities.ToList();
+        var dropsByIndex = 0;
         while (pending.Count > 0)
         {
             var table = await tables.GetOrCreateAsync(partition.Account, partition.Table, cancellationToken);
@@ -42,7 +47,13 @@ internal sealed class RawClickTransactionWriter(RawClickTables tables, Resilienc
                 await pipeline.ExecuteAsync(async token => await table.SubmitTransactionAsync(actions, token), cancellationToken);
                 return pending;
             }
-            catch (RequestFailedException e) when (e.Status == 409 && e.ErrorCode == TableErrorCode.EntityAlreadyExists)
+            catch (TableTransactionFailedException e) when (IsExisting(e) && e.FailedTransactionActionIndex is { } index && index < pending.Count && dropsByIndex < MaxDropsByIndex)
+            {
+                dropsByIndex++;
+                pending.RemoveAt(index);
+                AzureTableRawClickStoreLog.Refused(logger, 1, adId, partition.Table, partition.PartitionKey);
+            }
+            catch (RequestFailedException e) when (IsExisting(e))
             {
                 var existing = await ExistingAsync(table, partition.PartitionKey, pending, cancellationToken);
                 if (existing.Count == 0)
@@ -62,6 +73,8 @@ internal sealed class RawClickTransactionWriter(RawClickTables tables, Resilienc
 
         return pending;
     }
+
+    private static bool IsExisting(RequestFailedException e) => e.Status == 409 && e.ErrorCode == TableErrorCode.EntityAlreadyExists;
 
     // Point reads: a filter on many row keys would scan the partition on the real service.
     private async Task<HashSet<string>> ExistingAsync(TableClient table, string partitionKey, List<TableEntity> candidates, CancellationToken cancellationToken)
