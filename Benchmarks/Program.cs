@@ -3,13 +3,16 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Orleans.AdClicks.Benchmarks.Load;
+using Orleans.AdClicks.Benchmarks.RawStore;
 
-// Commands: micro (BenchmarkDotNet), baseline-server (a bare 302 endpoint for wrk), tokens (mint tokens through the Api).
+// Commands: micro (BenchmarkDotNet), baseline-server (a bare 302 endpoint for wrk), tokens (mint tokens through the Api),
+// raw-store (the Azure Table raw click store against a plain Azure.Data.Tables loop).
 return args.FirstOrDefault() switch
 {
     "micro" => RunMicro(args[1..]),
     "baseline-server" => await BaselineServer.RunAsync(args[1..]),
     "tokens" => await TokenMinter.RunAsync(args[1..]),
+    "raw-store" => await RawStoreBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -28,6 +31,7 @@ static int Usage()
           micro [BenchmarkDotNet options, e.g. --filter *Token*]
           baseline-server [--urls http://127.0.0.1:5100]
           tokens --api http://127.0.0.1:5000 --admin-key KEY [--ads 100] [--count 100000] [--out tokens.txt]
+          raw-store --connection-string CS [--count 20000] [--ads 50] [--duplicates 0.1] [--batch 200] [--parallel 4] [--rounds 2]
         See docs/benchmarks.md.
         """);
     return 2;
