@@ -15,7 +15,11 @@ public sealed class ClickLogOptions
     [Range(1_000, 10_000_000)]
     public int MaxPending { get; set; } = 100_000;
 
-    /// <summary>Largest group of events appended at once.</summary>
+    /// <summary>Most events in one stream append: an Azure queue message holds at most 64 KB.</summary>
+    [Range(1, 10_000)]
+    public int MaxEventsPerAppend { get; set; } = 50;
+
+    /// <summary>Largest group of events a pump takes at once.</summary>
     [Range(1, 100_000)]
     public int MaxBatch { get; set; } = 2_000;
 }

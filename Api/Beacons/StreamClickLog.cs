@@ -1,5 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 using Orleans.AdClicks.Events;
 using Orleans.Runtime;
 using Orleans.Streams;
@@ -16,6 +18,12 @@ public sealed partial class StreamClickLog(IClusterClient client, IOptions<Click
 {
     // Two pumps keep one batch in flight while the next one forms.
     private const int Pumps = 2;
+
+    // Rides out a blip of the log (a silo or storage restarting) before the beacon gives up with 503.
+    // A retried append that had in fact succeeded only duplicates events, which counting refuses.
+    private static readonly ResiliencePipeline Retry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions { MaxRetryAttempts = 3, BackoffType = DelayBackoffType.Exponential, Delay = TimeSpan.FromMilliseconds(200), UseJitter = true })
+        .Build();
 
     private readonly Channel<Pending> _pending = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(options.Value.MaxPending) { FullMode = BoundedChannelFullMode.Wait, SingleReader = false });
@@ -74,7 +82,7 @@ public sealed partial class StreamClickLog(IClusterClient client, IOptions<Click
 
             var appends = batch
                 .GroupBy(p => AdKey.For(p.Event.AdId, p.Event.ImpressionId, shards))
-                .Select(group => AppendGroupAsync(provider, group.Key, [.. group]));
+                .SelectMany(group => group.Chunk(options.Value.MaxEventsPerAppend).Select(chunk => AppendGroupAsync(provider, group.Key, chunk)));
             await Task.WhenAll(appends);
         }
     }
@@ -84,7 +92,8 @@ public sealed partial class StreamClickLog(IClusterClient client, IOptions<Click
         try
         {
             var stream = provider.GetStream<AdEvent>(StreamId.Create(Constants.ClicksNamespace, key.ToString()));
-            await stream.OnNextBatchAsync(Array.ConvertAll(group, p => p.Event));
+            var events = Array.ConvertAll(group, p => p.Event);
+            await Retry.ExecuteAsync(static async (state, _) => await state.stream.OnNextBatchAsync(state.events), (stream, events));
             foreach (var pending in group)
             {
                 pending.Done.TrySetResult();

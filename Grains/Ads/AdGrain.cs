@@ -31,6 +31,10 @@ public sealed partial class AdGrain(
     private static readonly TimeSpan KeepWrittenMinutes = TimeSpan.FromMinutes(70);
 
     private readonly MinuteCounts _counts = new();
+
+    // Minutes whose raw write failed part-way: some events may be stored and will be refused when
+    // redelivered, so these minutes are recounted from the raw store rather than added to.
+    private readonly HashSet<DateTimeOffset> _uncertain = [];
     private AdKey _key;
     private AdInfo? _info;
 
@@ -52,7 +56,7 @@ public sealed partial class AdGrain(
         var from = to - RecountOnActivation;
         _counts.LoadRange(from, to, await rawClicks.CountAsync(_key, from, to, cancellationToken));
 
-        this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(FlushPeriod, FlushPeriod) { Interleave = true });
+        this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(FlushPeriod, FlushPeriod) { Interleave = false });
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -106,22 +110,22 @@ public sealed partial class AdGrain(
 
         // The raw store is the dedup registry: it accepts each (kind, impression id) once, ever,
         // so a redelivered or replayed batch comes back empty here and is not counted again.
-        var accepted = await rawClicks.AppendNewAsync(_key, events);
+        IReadOnlyList<AdEvent> accepted;
+        try
+        {
+            accepted = await rawClicks.AppendNewAsync(_key, events);
+        }
+        catch
+        {
+            _uncertain.UnionWith(events.Where(e => e.Billable).Select(e => e.Minute));
+            throw;
+        }
+
         var billable = accepted.Where(e => e.Billable).ToList();
 
-        var unknown = billable.Select(e => e.Minute).Where(m => !_counts.IsKnown(m)).Distinct().Order().ToList();
-        if (unknown.Count > 0)
-        {
-            // Recounting after the write already includes this batch: those minutes must not be added to.
-            var from = unknown[0];
-            var to = unknown[^1].AddMinutes(1);
-            var tallies = (await rawClicks.CountAsync(_key, from, to)).ToDictionary(t => t.Minute);
-            foreach (var minute in unknown)
-            {
-                tallies.TryGetValue(minute, out var tally);
-                _counts.Load(minute, tally.Clicks, tally.Impressions);
-            }
-        }
+        // Recounting after the write already includes this batch: those minutes must not be added to.
+        var unknown = billable.Select(e => e.Minute).Where(m => !_counts.IsKnown(m) || _uncertain.Contains(m)).Distinct().Order().ToList();
+        await RecountAsync(unknown);
 
         var recounted = unknown.ToHashSet();
         foreach (var adEvent in billable)
@@ -143,8 +147,37 @@ public sealed partial class AdGrain(
         return Task.CompletedTask;
     }
 
+    /// <summary>Sets <paramref name="minutes"/> (ascending) to their recount from the raw store.</summary>
+    private async Task RecountAsync(IReadOnlyList<DateTimeOffset> minutes)
+    {
+        if (minutes.Count == 0)
+        {
+            return;
+        }
+
+        var tallies = (await rawClicks.CountAsync(_key, minutes[0], minutes[^1].AddMinutes(1))).ToDictionary(t => t.Minute);
+        foreach (var minute in minutes)
+        {
+            tallies.TryGetValue(minute, out var tally);
+            _counts.Load(minute, tally.Clicks, tally.Impressions);
+            _uncertain.Remove(minute);
+        }
+    }
+
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
+        if (_uncertain.Count > 0)
+        {
+            try
+            {
+                await RecountAsync([.. _uncertain.Order()]);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogRecountFailed(ex, _key.ToString(), _uncertain.Count);
+            }
+        }
+
         if (_counts.DirtyCount == 0)
         {
             return;
@@ -184,6 +217,9 @@ public sealed partial class AdGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ad {AdKey}: writing {Rows} minute counts failed; retrying")]
     private partial void LogFlushFailed(Exception ex, string adKey, int rows);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ad {AdKey}: recounting {Minutes} minutes after a failed raw write failed; retrying")]
+    private partial void LogRecountFailed(Exception ex, string adKey, int minutes);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Ad {AdKey}: stream error")]
     private partial void LogStreamError(Exception ex, string adKey);

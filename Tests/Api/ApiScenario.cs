@@ -15,10 +15,17 @@ public sealed class ApiScenario(AdClicksApiFactory factory)
     /// <summary>A new advertiser and a client that sends its key.</summary>
     public async Task<(Guid Id, HttpClient Client)> CreateAdvertiserAsync(string name = "Acme")
     {
+        var (id, apiKey) = await CreateAdvertiserKeyAsync(name);
+        return (id, factory.CreateClient(apiKey));
+    }
+
+    /// <summary>A new advertiser and its API key.</summary>
+    public async Task<(Guid Id, string ApiKey)> CreateAdvertiserKeyAsync(string name = "Acme")
+    {
         var response = await Admin.PostAsJsonAsync("/api/advertisers", new { name }, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await JsonAsync(response);
-        return (body.GetProperty("id").GetGuid(), factory.CreateClient(body.GetProperty("apiKey").GetString()));
+        return (body.GetProperty("id").GetGuid(), body.GetProperty("apiKey").GetString()!);
     }
 
     public static async Task<Guid> CreateCampaignAsync(HttpClient advertiser, string name = "Winter sale")

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using Orleans.AdClicks.Tests.Infrastructure;
 
 namespace Orleans.AdClicks.Tests.Api;
@@ -18,8 +17,7 @@ public sealed class RestartTests
         await using (var first = new AdClicksApiFactory(data.Path, generateSigningKeys: true).Start())
         {
             var scenario = new ApiScenario(first);
-            var created = await scenario.Admin.PostAsJsonAsync("/api/advertisers", new { name = "Acme" }, TestContext.Current.CancellationToken);
-            apiKey = (await ApiScenario.JsonAsync(created)).GetProperty("apiKey").GetString()!;
+            (_, apiKey) = await scenario.CreateAdvertiserKeyAsync();
             using var advertiser = first.CreateClient(apiKey);
             campaignId = await ApiScenario.CreateCampaignAsync(advertiser);
             adId = await ApiScenario.CreateAdAsync(advertiser, campaignId);

@@ -102,6 +102,21 @@ public sealed class Azurite : IAsyncDisposable
         $"QueueEndpoint=http://127.0.0.1:{_queuePort}/{account};" +
         $"TableEndpoint=http://127.0.0.1:{_tablePort}/{account};";
 
+    /// <summary>
+    /// A connection string through proxies that the test can cut: storage unreachable for a while,
+    /// while Azurite keeps running (killing it would lose what it had not yet saved to disk).
+    /// </summary>
+    public StorageNetwork ThroughProxies()
+    {
+        TcpProxy[] proxies = [new(_blobPort), new(_queuePort), new(_tablePort)];
+        var connectionString =
+            $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={_key};" +
+            $"BlobEndpoint=http://127.0.0.1:{proxies[0].Port}/{Account};" +
+            $"QueueEndpoint=http://127.0.0.1:{proxies[1].Port}/{Account};" +
+            $"TableEndpoint=http://127.0.0.1:{proxies[2].Port}/{Account};";
+        return new StorageNetwork(connectionString, proxies);
+    }
+
     private static async Task<bool> AcceptsAsync(int port)
     {
         using var client = new TcpClient();

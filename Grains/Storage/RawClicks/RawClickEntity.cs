@@ -11,6 +11,9 @@ internal static class RawClickEntity
     public const string EventTime = nameof(EventTime);
     public const string Billable = nameof(Billable);
 
+    /// <summary>Which insert attempt wrote the entity, so a retry can tell its own lost-answer write from a duplicate.</summary>
+    public const string WriteId = nameof(WriteId);
+
     public static TableEntity From(AdEvent e, int shard, string partitionKey)
     {
         var entity = new TableEntity(partitionKey, RawClickLayout.RowKey(e.Kind, e.ImpressionId))

@@ -21,7 +21,7 @@ internal sealed class RawClickTransactionWriter(RawClickTables tables, Resilienc
     // A chunk with one or two existing rows (retries) is cheaper to resubmit without the row the
     // service names than to read every row; beyond that (a replayed batch) reading them all is.
     private const int MaxDropsByIndex = 2;
-    private static readonly string[] KeysOnly = ["RowKey"];
+    private static readonly string[] KeyAndWriter = ["RowKey", RawClickEntity.WriteId];
 
     /// <summary>
     /// Inserts those of <paramref name="entities"/> (at most <see cref="MaxTransactionSize"/>, one partition)
@@ -31,12 +31,19 @@ internal sealed class RawClickTransactionWriter(RawClickTables tables, Resilienc
     /// </summary>
     /// <remarks>
     /// A transient failure is retried even though the transaction may have committed before the answer
-    /// was lost: its entities then exist, are refused, and are not returned. That is an under-count,
-    /// which a recount from the store repairs, never an over-count.
+    /// was lost. Every entity carries this call's write id, so such a retry finds its own entities
+    /// existing, recognises them as its own and still returns them: they are new, written once.
     /// </remarks>
     public async Task<IReadOnlyList<TableEntity>> InsertNewAsync(RawClickPartition partition, Guid adId, IReadOnlyList<TableEntity> entities, CancellationToken cancellationToken)
     {
+        var writeId = Guid.NewGuid();
+        foreach (var entity in entities)
+        {
+            entity[RawClickEntity.WriteId] = writeId;
+        }
+
         var pending = entities.ToList();
+        var ours = new List<TableEntity>();
         var dropsByIndex = 0;
         while (pending.Count > 0)
         {
@@ -45,13 +52,13 @@ internal sealed class RawClickTransactionWriter(RawClickTables tables, Resilienc
             {
                 var actions = pending.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)).ToList();
                 await pipeline.ExecuteAsync(async token => await table.SubmitTransactionAsync(actions, token), cancellationToken);
-                return pending;
+                return [.. ours, .. pending];
             }
             catch (TableTransactionFailedException e) when (IsExisting(e) && e.FailedTransactionActionIndex is { } index && index < pending.Count && dropsByIndex < MaxDropsByIndex)
             {
                 dropsByIndex++;
-                pending.RemoveAt(index);
-                AzureTableRawClickStoreLog.Refused(logger, 1, adId, partition.Table, partition.PartitionKey);
+                var existing = await ExistingAsync(table, partition.PartitionKey, [pending[index]], cancellationToken);
+                Settle(pending, existing, writeId, ours, adId, partition);
             }
             catch (RequestFailedException e) when (IsExisting(e))
             {
@@ -61,8 +68,7 @@ internal sealed class RawClickTransactionWriter(RawClickTables tables, Resilienc
                     throw;
                 }
 
-                pending.RemoveAll(entity => existing.Contains(entity.RowKey));
-                AzureTableRawClickStoreLog.Refused(logger, existing.Count, adId, partition.Table, partition.PartitionKey);
+                Settle(pending, existing, writeId, ours, adId, partition);
             }
             catch (RequestFailedException e) when (e.Status == 404)
             {
@@ -71,26 +77,38 @@ internal sealed class RawClickTransactionWriter(RawClickTables tables, Resilienc
             }
         }
 
-        return pending;
+        return ours;
     }
 
     private static bool IsExisting(RequestFailedException e) => e.Status == 409 && e.ErrorCode == TableErrorCode.EntityAlreadyExists;
 
-    // Point reads: a filter on many row keys would scan the partition on the real service.
-    private async Task<HashSet<string>> ExistingAsync(TableClient table, string partitionKey, List<TableEntity> candidates, CancellationToken cancellationToken)
+    /// <summary>Moves existing entities out of <paramref name="pending"/>: this call's own into <paramref name="ours"/>, the rest refused.</summary>
+    private void Settle(List<TableEntity> pending, Dictionary<string, Guid?> existing, Guid writeId, List<TableEntity> ours, Guid adId, RawClickPartition partition)
     {
-        var found = new ConcurrentBag<string>();
+        var mine = pending.Where(e => existing.TryGetValue(e.RowKey, out var writer) && writer == writeId).ToList();
+        ours.AddRange(mine);
+        var refused = pending.RemoveAll(e => existing.ContainsKey(e.RowKey)) - mine.Count;
+        if (refused > 0)
+        {
+            AzureTableRawClickStoreLog.Refused(logger, refused, adId, partition.Table, partition.PartitionKey);
+        }
+    }
+
+    // Point reads: a filter on many row keys would scan the partition on the real service.
+    private async Task<Dictionary<string, Guid?>> ExistingAsync(TableClient table, string partitionKey, List<TableEntity> candidates, CancellationToken cancellationToken)
+    {
+        var found = new ConcurrentDictionary<string, Guid?>();
         var options = new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentReads, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(candidates, options, async (entity, token) =>
         {
             var response = await pipeline.ExecuteAsync(
-                async t => await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, entity.RowKey, KeysOnly, t),
+                async t => await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, entity.RowKey, KeyAndWriter, t),
                 token);
             if (response.HasValue)
             {
-                found.Add(entity.RowKey);
+                found[entity.RowKey] = response.Value!.GetGuid(RawClickEntity.WriteId);
             }
         });
-        return [.. found];
+        return new Dictionary<string, Guid?>(found);
     }
 }

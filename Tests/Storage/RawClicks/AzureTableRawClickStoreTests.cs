@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -164,6 +166,41 @@ public sealed class AzureTableRawClickStoreTests(AzuriteFixture fixture) : RawCl
         time.Advance(TimeSpan.FromMinutes(1));
 
         await Eventually.MatchesAsync(() => TablesAsync(prefix), names => names.Count == 1);
+    }
+
+    [Fact]
+    public async Task AppendNew_TransactionCommittedButAnswerLost_RetryStillReturnsTheEvents()
+    {
+        var losing = new LoseFirstBatchAnswer();
+        var options = new TableClientOptions();
+        options.AddPolicy(losing, HttpPipelinePosition.PerRetry);
+        var store = Create(NoCache, accounts: [new TableServiceClient(fixture.Azurite.ConnectionString, options)]);
+        var events = Enumerable.Range(0, 30).Select(i => Event(AdEventKind.Click, Guid.NewGuid(), Start.AddSeconds(i))).ToList();
+
+        var accepted = await store.AppendNewAsync(Key, events, Cancellation);
+        var again = await store.AppendNewAsync(Key, events, Cancellation);
+
+        Assert.True(losing.Lost, "no answer was lost, so the test proved nothing");
+        Assert.Equal(events.Select(e => e.ImpressionId).Order(), accepted.Select(e => e.ImpressionId).Order());
+        Assert.Empty(again);
+    }
+
+    /// <summary>Lets the first transaction reach the table, then throws as if the connection dropped before the answer.</summary>
+    private sealed class LoseFirstBatchAnswer : HttpPipelinePolicy
+    {
+        public bool Lost { get; private set; }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => throw new NotSupportedException();
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            if (!Lost && message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) && message.Response.Status == 202)
+            {
+                Lost = true;
+                throw new IOException("The connection dropped before the answer arrived.");
+            }
+        }
     }
 
     private static void NoCache(AzureTableRawClickStoreOptions options) => options.RecentIdsCapacity = 0;
