@@ -1,10 +1,6 @@
-using Microsoft.Extensions.Configuration;
 using Orleans.AdClicks.Events;
-using Orleans.AdClicks.Hosting;
 using Orleans.AdClicks.Models;
 using Orleans.AdClicks.Tests.Infrastructure;
-using Orleans.Runtime;
-using Orleans.Streams;
 using Orleans.TestingHost;
 
 namespace Orleans.AdClicks.Tests.Ads;
@@ -20,14 +16,7 @@ public sealed class AdCountingClusterTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["AdClicks:DataDirectory"] = _data.Path })
-            .Build();
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) => silo.AddAdClicks(configuration));
-        builder.ConfigureClient(client => client.AddAdClicksClickStream(configuration));
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
+        _cluster = await AdClicksTestCluster.DeployAsync(new Dictionary<string, string?> { ["AdClicks:DataDirectory"] = _data.Path });
     }
 
     public async ValueTask DisposeAsync()
@@ -39,15 +28,15 @@ public sealed class AdCountingClusterTests : IAsyncLifetime
     [Fact]
     public async Task Stream_DuplicatesReplaysAndLateEvents_CountedExactlyOnce()
     {
-        var ads = await CreateAdsAsync();
+        var ads = await _cluster.Client.CreateAdsAsync(AdCount);
         var now = DateTimeOffset.UtcNow;
         var originals = ads.SelectMany(ad => Enumerable.Range(0, EventsPerAd).Select(i => NewEvent(ad, i, now))).ToList();
         // A tenth come again later: retried beacons, at a later time and so in another minute.
         var duplicates = originals.Where((_, i) => i % 10 == 0).Select(e => e with { Timestamp = now }).ToList();
 
-        await PublishAsync(originals);
-        await PublishAsync(duplicates);
-        await PublishAsync(originals.Take(300).ToList());
+        await _cluster.Client.PublishAsync(originals);
+        await _cluster.Client.PublishAsync(duplicates);
+        await _cluster.Client.PublishAsync(originals.Take(300).ToList());
 
         var expected = Expected(originals);
         foreach (var ad in ads)
@@ -63,16 +52,16 @@ public sealed class AdCountingClusterTests : IAsyncLifetime
     [Fact]
     public async Task Stream_ReplayAfterDeactivation_NotCountedAgain()
     {
-        var ads = await CreateAdsAsync();
+        var ads = await _cluster.Client.CreateAdsAsync(AdCount);
         var now = DateTimeOffset.UtcNow;
         var originals = ads.SelectMany(ad => Enumerable.Range(0, 50).Select(i => NewEvent(ad, i, now))).ToList();
-        await PublishAsync(originals);
+        await _cluster.Client.PublishAsync(originals);
         var expected = Expected(originals);
         await Eventually.MatchesAsync(() => SeriesAsync(ads[0].Id, now), counts => counts.SetEquals(expected[ads[0].Id]));
 
         await _cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, TestContext.Current.CancellationToken);
         var marker = NewEvent(ads[0], 0, now) with { Kind = AdEventKind.Click, Timestamp = now.AddHours(-1) };
-        await PublishAsync([.. originals, marker]);
+        await _cluster.Client.PublishAsync([.. originals, marker]);
 
         var withMarker = Expected([.. originals, marker]);
         await Eventually.MatchesAsync(() => SeriesAsync(ads[0].Id, now), counts => counts.SetEquals(withMarker[ads[0].Id]));
@@ -108,33 +97,7 @@ public sealed class AdCountingClusterTests : IAsyncLifetime
     private static bool NeverAbove(HashSet<BucketCount> counts, HashSet<BucketCount> truth) =>
         counts.All(c => truth.Any(t => t.Start == c.Start && c.Clicks <= t.Clicks && c.Impressions <= t.Impressions));
 
-    private async Task<List<AdInfo>> CreateAdsAsync()
-    {
-        var advertiser = Guid.NewGuid();
-        var campaign = _cluster.Client.GetGrain<ICampaignGrain>(Guid.NewGuid());
-        await _cluster.Client.GetGrain<IAdvertiserGrain>(advertiser).CreateAsync("advertiser", new byte[32]);
-        await campaign.CreateAsync(advertiser, "campaign");
-        var ads = new List<AdInfo>();
-        for (var i = 0; i < AdCount; i++)
-        {
-            ads.Add(await campaign.CreateAdAsync($"ad {i}", "https://example.com/"));
-        }
 
-        return ads;
-    }
-
-    private async Task PublishAsync(IReadOnlyList<AdEvent> events)
-    {
-        var provider = _cluster.Client.GetStreamProvider(Constants.StreamProvider);
-        foreach (var ad in events.GroupBy(e => e.AdId))
-        {
-            var stream = provider.GetStream<AdEvent>(StreamId.Create(Constants.ClicksNamespace, new AdKey(ad.Key, 0).ToString()));
-            foreach (var chunk in ad.Chunk(50))
-            {
-                await stream.OnNextBatchAsync(chunk);
-            }
-        }
-    }
 
     private async Task<HashSet<BucketCount>> SeriesAsync(Guid adId, DateTimeOffset now)
     {
