@@ -28,12 +28,18 @@ public static class AdsApi
     private static async Task<Results<Ok<AdDto>, NotFound>> GetAsync(Guid adId, CurrentAdvertiser caller, IGrainFactory grains) =>
         await FindOwnedAsync(grains, caller, adId) is { } ad ? TypedResults.Ok(ad.ToDto()) : TypedResults.NotFound();
 
-    private static async Task<Results<Created<ImpressionDto>, NotFound>> CreateImpressionAsync(
-        Guid adId, CurrentAdvertiser caller, IGrainFactory grains, ClickTokens tokens)
+    private static async Task<Results<Created<ImpressionDto>, NotFound, ProblemHttpResult>> CreateImpressionAsync(
+        Guid adId, CurrentAdvertiser caller, IGrainFactory grains, ClickTokens tokens, TimeProvider time)
     {
         if (await FindOwnedAsync(grains, caller, adId) is not { } ad)
         {
             return TypedResults.NotFound();
+        }
+
+        var campaign = await grains.GetGrain<ICampaignGrain>(ad.CampaignId).GetAsync();
+        if (campaign?.RefusesPlacementAt(time.GetUtcNow()) is { } reason)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The ad cannot be placed now", detail: reason);
         }
 
         var (token, text) = tokens.Mint(ad.Id, ad.CampaignId);

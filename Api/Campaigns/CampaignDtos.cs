@@ -2,15 +2,47 @@ using Orleans.AdClicks.Models;
 
 namespace Orleans.AdClicks.Api.Campaigns;
 
-/// <summary>A new campaign; <see cref="AdvertiserId"/> only when the admin creates it.</summary>
-public sealed record CreateCampaignRequest(string? Name, Guid? AdvertiserId);
+/// <summary>A new campaign; <see cref="AdvertiserId"/> only when the admin creates it; status "active" (default) or "draft".</summary>
+public sealed record CreateCampaignRequest(
+    string? Name,
+    Guid? AdvertiserId,
+    string? Status,
+    DateTimeOffset? StartsAt,
+    DateTimeOffset? EndsAt,
+    long? TotalClickBudget,
+    long? DailyClickCap);
 
-public sealed record CampaignDto(Guid Id, Guid AdvertiserId, string Name, DateTimeOffset CreatedAt);
+/// <summary>The campaign's settings, replaced whole; send If-Match with the ETag read to avoid losing another's change.</summary>
+public sealed record UpdateCampaignRequest(string? Name, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, long? TotalClickBudget, long? DailyClickCap);
 
-public sealed record CampaignListDto(IReadOnlyList<CampaignDto> Items);
+public sealed record CampaignDto(
+    Guid Id,
+    Guid AdvertiserId,
+    string Name,
+    string Status,
+    DateTimeOffset? StartsAt,
+    DateTimeOffset? EndsAt,
+    long? TotalClickBudget,
+    long? DailyClickCap,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+public sealed record CampaignListDto(IReadOnlyList<CampaignDto> Items, int Page, int PageSize, int Total);
 
 public static class CampaignDtoExtensions
 {
-    public static CampaignDto ToDto(this CampaignInfo campaign) =>
-        new(campaign.Id, campaign.AdvertiserId, campaign.Name, campaign.CreatedAt);
+    public static CampaignDto ToDto(this CampaignInfo campaign) => new(
+        campaign.Id,
+        campaign.AdvertiserId,
+        campaign.Name,
+        campaign.Status.ToString().ToLowerInvariant(),
+        campaign.Settings.StartsAt,
+        campaign.Settings.EndsAt,
+        campaign.Settings.TotalClickBudget,
+        campaign.Settings.DailyClickCap,
+        campaign.CreatedAt,
+        campaign.UpdatedAt);
+
+    /// <summary>The strong ETag of this version of the campaign.</summary>
+    public static string ETag(this CampaignInfo campaign) => $"\"{campaign.Version}\"";
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Orleans.AdClicks.Api.Ads;
 using Orleans.AdClicks.Api.Auth;
 using Orleans.AdClicks.Api.Hosting;
@@ -6,15 +7,24 @@ using Orleans.AdClicks.Models;
 
 namespace Orleans.AdClicks.Api.Campaigns;
 
-/// <summary>/api/campaigns: an advertiser's campaigns and the ads in them.</summary>
+/// <summary>/api/campaigns: an advertiser's campaigns, their lifecycle, and the ads in them.</summary>
 public static class CampaignsApi
 {
+    public const int MaxPageSize = 100;
+
     public static IEndpointRouteBuilder MapCampaignsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/campaigns").RequireAuthorization().WithTags("Campaigns");
-        api.MapPost("/", CreateAsync).WithName("CreateCampaign").WithSummary("Creates a campaign.");
-        api.MapGet("/", ListAsync).WithName("ListCampaigns").WithSummary("Lists the caller's campaigns (all, for the admin).");
-        api.MapGet("/{id:guid}", GetAsync).WithName("GetCampaign").WithSummary("Gets a campaign.");
+        api.MapPost("/", CreateAsync).WithName("CreateCampaign").WithSummary("Creates a campaign, active unless status is draft.");
+        api.MapGet("/", ListAsync).WithName("ListCampaigns").WithSummary("Lists the caller's campaigns (all, for the admin), a page at a time.");
+        api.MapGet("/{id:guid}", GetAsync).WithName("GetCampaign").WithSummary("Gets a campaign; the ETag header is its version.");
+        api.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateCampaign").WithSummary("Replaces a campaign's settings; If-Match guards against lost updates.");
+        api.MapPost("/{id:guid}/pause", (Guid id, CurrentAdvertiser caller, IGrainFactory grains, HttpResponse response) =>
+            SetStatusAsync(id, CampaignStatus.Paused, caller, grains, response)).WithName("PauseCampaign").WithSummary("Pauses an active campaign.");
+        api.MapPost("/{id:guid}/resume", (Guid id, CurrentAdvertiser caller, IGrainFactory grains, HttpResponse response) =>
+            SetStatusAsync(id, CampaignStatus.Active, caller, grains, response)).WithName("ResumeCampaign").WithSummary("Activates a draft or paused campaign.");
+        api.MapDelete("/{id:guid}", (Guid id, CurrentAdvertiser caller, IGrainFactory grains, HttpResponse response) =>
+            SetStatusAsync(id, CampaignStatus.Archived, caller, grains, response)).WithName("ArchiveCampaign").WithSummary("Archives a campaign; nothing is deleted.");
         api.MapPost("/{id:guid}/ads", CreateAdAsync).WithName("CreateAd").WithSummary("Creates an ad in a campaign.");
         api.MapGet("/{id:guid}/ads", ListAdsAsync).WithName("ListAds").WithSummary("Lists a campaign's ads.");
         return app;
@@ -28,10 +38,11 @@ public static class CampaignsApi
     }
 
     private static async Task<Results<Created<CampaignDto>, ValidationProblem>> CreateAsync(
-        CreateCampaignRequest request, CurrentAdvertiser caller, IGrainFactory grains)
+        CreateCampaignRequest request, CurrentAdvertiser caller, IGrainFactory grains, HttpResponse response)
     {
         var validation = new Validation();
-        var name = validation.Text("name", request.Name);
+        var settings = CampaignValidation.Settings(validation, request.Name, request.StartsAt, request.EndsAt, request.TotalClickBudget, request.DailyClickCap);
+        var status = CampaignValidation.Status(validation, "status", request.Status, creating: true) ?? CampaignStatus.Active;
         var advertiserId = caller.AdvertiserId ?? request.AdvertiserId;
         if (caller.IsAdmin && request.AdvertiserId is null)
         {
@@ -52,22 +63,92 @@ public static class CampaignsApi
         }
 
         var id = Guid.NewGuid();
-        var campaign = await grains.GetGrain<ICampaignGrain>(id).CreateAsync(advertiserId!.Value, name);
+        var campaign = await grains.GetGrain<ICampaignGrain>(id).CreateAsync(advertiserId!.Value, settings, status);
+        response.Headers.ETag = campaign.ETag();
         return TypedResults.Created($"/api/campaigns/{id}", campaign.ToDto());
     }
 
-    private static async Task<Ok<CampaignListDto>> ListAsync(CurrentAdvertiser caller, IGrainFactory grains)
+    private static async Task<Results<Ok<CampaignListDto>, ValidationProblem>> ListAsync(
+        string? status, int? page, int? pageSize, CurrentAdvertiser caller, IGrainFactory grains)
     {
-        var advertisers = caller.AdvertiserId is { } own
-            ? [own]
-            : await grains.GetGrain<IAdvertiserDirectoryGrain>(0).ListAsync();
+        var validation = new Validation();
+        var filter = CampaignValidation.Status(validation, "status", status, creating: false);
+        if (page is < 1)
+        {
+            validation.Add("page", "'page' starts at 1.");
+        }
+
+        if (pageSize is < 1 or > MaxPageSize)
+        {
+            validation.Add("pageSize", $"'pageSize' is from 1 to {MaxPageSize}.");
+        }
+
+        if (!validation.IsValid)
+        {
+            return TypedResults.ValidationProblem(validation.Errors);
+        }
+
+        var advertisers = caller.AdvertiserId is { } own ? [own] : await grains.GetGrain<IAdvertiserDirectoryGrain>(0).ListAsync();
         var campaignIds = await Task.WhenAll(advertisers.Select(a => grains.GetGrain<IAdvertiserGrain>(a).ListCampaignsAsync()));
-        var campaigns = await Task.WhenAll(campaignIds.SelectMany(ids => ids).Select(id => grains.GetGrain<ICampaignGrain>(id).GetAsync()));
-        return TypedResults.Ok(new CampaignListDto([.. campaigns.OfType<CampaignInfo>().Select(c => c.ToDto())]));
+        var campaigns = (await Task.WhenAll(campaignIds.SelectMany(ids => ids).Select(id => grains.GetGrain<ICampaignGrain>(id).GetAsync())))
+            .OfType<CampaignInfo>()
+            .Where(c => filter is null || c.Status == filter)
+            .ToList();
+        var (number, size) = (page ?? 1, pageSize ?? 50);
+        var items = campaigns.Skip((number - 1) * size).Take(size).Select(c => c.ToDto()).ToList();
+        return TypedResults.Ok(new CampaignListDto(items, number, size, campaigns.Count));
     }
 
-    private static async Task<Results<Ok<CampaignDto>, NotFound>> GetAsync(Guid id, CurrentAdvertiser caller, IGrainFactory grains) =>
-        await FindOwnedAsync(grains, caller, id) is { } campaign ? TypedResults.Ok(campaign.ToDto()) : TypedResults.NotFound();
+    private static async Task<Results<Ok<CampaignDto>, NotFound>> GetAsync(Guid id, CurrentAdvertiser caller, IGrainFactory grains, HttpResponse response)
+    {
+        if (await FindOwnedAsync(grains, caller, id) is not { } campaign)
+        {
+            return TypedResults.NotFound();
+        }
+
+        response.Headers.ETag = campaign.ETag();
+        return TypedResults.Ok(campaign.ToDto());
+    }
+
+    private static async Task<Results<Ok<CampaignDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        Guid id, UpdateCampaignRequest request, [FromHeader(Name = "If-Match")] string? ifMatch, CurrentAdvertiser caller, IGrainFactory grains, HttpResponse response)
+    {
+        if (await FindOwnedAsync(grains, caller, id) is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var validation = new Validation();
+        var settings = CampaignValidation.Settings(validation, request.Name, request.StartsAt, request.EndsAt, request.TotalClickBudget, request.DailyClickCap);
+        if (!validation.IsValid)
+        {
+            return TypedResults.ValidationProblem(validation.Errors);
+        }
+
+        return Answer(await grains.GetGrain<ICampaignGrain>(id).UpdateAsync(settings, CampaignValidation.IfMatchVersion(ifMatch)), response);
+    }
+
+    private static async Task<Results<Ok<CampaignDto>, NotFound, ValidationProblem, ProblemHttpResult>> SetStatusAsync(
+        Guid id, CampaignStatus status, CurrentAdvertiser caller, IGrainFactory grains, HttpResponse response) =>
+        await FindOwnedAsync(grains, caller, id) is null
+            ? TypedResults.NotFound()
+            : Answer(await grains.GetGrain<ICampaignGrain>(id).SetStatusAsync(status), response);
+
+    private static Results<Ok<CampaignDto>, NotFound, ValidationProblem, ProblemHttpResult> Answer(CampaignChange change, HttpResponse response)
+    {
+        if (change.Campaign is { } campaign)
+        {
+            response.Headers.ETag = campaign.ETag();
+        }
+
+        return change.Outcome switch
+        {
+            CampaignChangeOutcome.Changed => TypedResults.Ok(change.Campaign!.ToDto()),
+            CampaignChangeOutcome.VersionMismatch => TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "Changed meanwhile", detail: change.Reason),
+            CampaignChangeOutcome.Conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not possible now", detail: change.Reason),
+            _ => TypedResults.NotFound(),
+        };
+    }
 
     private static async Task<Results<Created<AdDto>, NotFound, ValidationProblem>> CreateAdAsync(
         Guid id, CreateAdRequest request, CurrentAdvertiser caller, IGrainFactory grains)

@@ -3,28 +3,75 @@ using Orleans.AdClicks.Models;
 
 namespace Orleans.AdClicks.Campaigns;
 
-/// <summary>A campaign of one advertiser and the ads it holds.</summary>
+/// <summary>A campaign of one advertiser: its settings, its status and the ads it holds.</summary>
 public sealed class CampaignGrain(
     [PersistentState("campaign", Constants.GrainStore)] IPersistentState<CampaignGrainState> campaign,
     TimeProvider time)
     : Grain, ICampaignGrain
 {
-    public async Task<CampaignInfo> CreateAsync(Guid advertiserId, string name)
+    public async Task<CampaignInfo> CreateAsync(Guid advertiserId, CampaignSettings settings, CampaignStatus status = CampaignStatus.Active)
     {
         if (campaign.RecordExists)
         {
             throw new InvalidOperationException($"Campaign {this.GetPrimaryKey():N} exists.");
         }
 
+        if (status is not (CampaignStatus.Active or CampaignStatus.Draft))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "A campaign starts active or as a draft.");
+        }
+
         campaign.State.AdvertiserId = advertiserId;
-        campaign.State.Name = name;
+        campaign.State.Apply(settings);
+        campaign.State.Status = status;
         campaign.State.CreatedAt = time.GetUtcNow();
-        await campaign.WriteStateAsync();
+        await SaveAsync();
         await GrainFactory.GetGrain<IAdvertiserGrain>(advertiserId).AddCampaignAsync(this.GetPrimaryKey());
         return ToInfo()!;
     }
 
     public Task<CampaignInfo?> GetAsync() => Task.FromResult(ToInfo());
+
+    public async Task<CampaignChange> UpdateAsync(CampaignSettings settings, long? expectedVersion)
+    {
+        if (Refuse(expectedVersion) is { } refused)
+        {
+            return refused;
+        }
+
+        campaign.State.Apply(settings);
+        await SaveAsync();
+        return new CampaignChange(CampaignChangeOutcome.Changed, ToInfo());
+    }
+
+    public async Task<CampaignChange> SetStatusAsync(CampaignStatus status)
+    {
+        if (Refuse(expectedVersion: null, allowArchive: status == CampaignStatus.Archived) is { } refused)
+        {
+            return refused;
+        }
+
+        var current = campaign.State.Status;
+        var allowed = status switch
+        {
+            CampaignStatus.Paused => current is CampaignStatus.Active or CampaignStatus.Paused,
+            CampaignStatus.Active => current is CampaignStatus.Draft or CampaignStatus.Paused or CampaignStatus.Active,
+            CampaignStatus.Archived => true,
+            _ => false,
+        };
+        if (!allowed)
+        {
+            return new CampaignChange(CampaignChangeOutcome.Conflict, ToInfo(), $"A {Name(current)} campaign cannot become {Name(status)}.");
+        }
+
+        if (current != status)
+        {
+            campaign.State.Status = status;
+            await SaveAsync();
+        }
+
+        return new CampaignChange(CampaignChangeOutcome.Changed, ToInfo());
+    }
 
     public async Task<AdInfo> CreateAdAsync(string name, string targetUrl)
     {
@@ -47,7 +94,44 @@ public sealed class CampaignGrain(
         return [.. ads.OfType<AdInfo>()];
     }
 
-    private CampaignInfo? ToInfo() => campaign.RecordExists
-        ? new CampaignInfo(this.GetPrimaryKey(), campaign.State.AdvertiserId, campaign.State.Name, campaign.State.CreatedAt)
-        : null;
+    private static string Name(CampaignStatus status) => status.ToString().ToLowerInvariant();
+
+    /// <summary>Why a change may not be made now, or null when it may.</summary>
+    private CampaignChange? Refuse(long? expectedVersion, bool allowArchive = false)
+    {
+        if (!campaign.RecordExists)
+        {
+            return new CampaignChange(CampaignChangeOutcome.NotFound, null);
+        }
+
+        if (expectedVersion is { } version && version != campaign.State.Version)
+        {
+            return new CampaignChange(CampaignChangeOutcome.VersionMismatch, ToInfo(), "The campaign changed since it was read.");
+        }
+
+        return campaign.State.Status == CampaignStatus.Archived && !allowArchive
+            ? new CampaignChange(CampaignChangeOutcome.Conflict, ToInfo(), "An archived campaign does not change.")
+            : null;
+    }
+
+    private async Task SaveAsync()
+    {
+        campaign.State.Version++;
+        campaign.State.UpdatedAt = time.GetUtcNow();
+        await campaign.WriteStateAsync();
+    }
+
+    private CampaignInfo? ToInfo()
+    {
+        if (!campaign.RecordExists)
+        {
+            return null;
+        }
+
+        var state = campaign.State;
+        return new CampaignInfo(
+            this.GetPrimaryKey(), state.AdvertiserId, state.Name, state.CreatedAt, state.Status,
+            new CampaignSettings(state.Name, state.StartsAt, state.EndsAt, state.TotalClickBudget, state.DailyClickCap),
+            state.UpdatedAt, state.Version);
+    }
 }

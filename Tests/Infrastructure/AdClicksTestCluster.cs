@@ -28,7 +28,7 @@ public static class AdClicksTestCluster
         var advertiser = Guid.NewGuid();
         await client.GetGrain<IAdvertiserGrain>(advertiser).CreateAsync("advertiser", new byte[32]);
         var campaign = client.GetGrain<ICampaignGrain>(Guid.NewGuid());
-        await campaign.CreateAsync(advertiser, "campaign");
+        await campaign.CreateAsync(advertiser, new CampaignSettings("campaign"));
         var ads = new List<AdInfo>();
         for (var i = 0; i < count; i++)
         {
