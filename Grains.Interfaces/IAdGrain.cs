@@ -11,6 +11,12 @@ public interface IAdGrain : IGrainWithStringKey
     /// <summary>Defines the ad; fails if it exists.</summary>
     Task<AdInfo> CreateAsync(AdInfo ad);
 
+    /// <summary>Replaces name, target URL and creative; an archived ad does not change.</summary>
+    Task<AdChange> UpdateAsync(AdSettings settings);
+
+    /// <summary>Pauses, resumes or archives the ad; an archived ad stays archived.</summary>
+    Task<AdChange> SetStatusAsync(AdStatus status);
+
     /// <summary>The ad, or null when it does not exist.</summary>
     [Concurrency.AlwaysInterleave]
     Task<AdInfo?> GetAsync();

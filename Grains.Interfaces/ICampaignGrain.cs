@@ -19,7 +19,7 @@ public interface ICampaignGrain : IGrainWithGuidKey
     Task<CampaignInfo?> GetAsync();
 
     /// <summary>Creates an ad in this campaign and returns it.</summary>
-    Task<AdInfo> CreateAdAsync(string name, string targetUrl);
+    Task<AdInfo> CreateAdAsync(AdSettings settings);
 
     /// <summary>The ads of this campaign, oldest first.</summary>
     [Concurrency.ReadOnly]

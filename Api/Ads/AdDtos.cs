@@ -2,9 +2,20 @@ using Orleans.AdClicks.Models;
 
 namespace Orleans.AdClicks.Api.Ads;
 
-public sealed record CreateAdRequest(string? Name, string? TargetUrl);
+public sealed record CreativeDto(string? Title, string? ImageUrl);
 
-public sealed record AdDto(Guid Id, Guid CampaignId, string Name, string TargetUrl, DateTimeOffset CreatedAt);
+/// <summary>A new ad, or the replacement of an ad's name, target URL and creative.</summary>
+public sealed record AdRequest(string? Name, string? TargetUrl, CreativeDto? Creative);
+
+public sealed record AdDto(
+    Guid Id,
+    Guid CampaignId,
+    string Name,
+    string TargetUrl,
+    string Status,
+    CreativeDto? Creative,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? UpdatedAt);
 
 public sealed record AdListDto(IReadOnlyList<AdDto> Items);
 
@@ -13,5 +24,13 @@ public sealed record ImpressionDto(Guid ImpressionId, string Token, string Click
 
 public static class AdDtoExtensions
 {
-    public static AdDto ToDto(this AdInfo ad) => new(ad.Id, ad.CampaignId, ad.Name, ad.TargetUrl, ad.CreatedAt);
+    public static AdDto ToDto(this AdInfo ad) => new(
+        ad.Id,
+        ad.CampaignId,
+        ad.Name,
+        ad.TargetUrl,
+        ad.Status.ToString().ToLowerInvariant(),
+        ad.Creative is { } creative ? new CreativeDto(creative.Title, creative.ImageUrl) : null,
+        ad.CreatedAt,
+        ad.UpdatedAt);
 }

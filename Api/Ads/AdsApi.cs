@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Orleans.AdClicks.Api.Auth;
+using Orleans.AdClicks.Api.Beacons;
+using Orleans.AdClicks.Api.Hosting;
 using Orleans.AdClicks.Api.Tokens;
 using Orleans.AdClicks.Events;
 using Orleans.AdClicks.Models;
@@ -13,6 +15,13 @@ public static class AdsApi
     {
         var api = app.MapGroup("/api/ads").RequireAuthorization().WithTags("Ads");
         api.MapGet("/{adId:guid}", GetAsync).WithName("GetAd").WithSummary("Gets an ad.");
+        api.MapPut("/{adId:guid}", UpdateAsync).WithName("UpdateAd").WithSummary("Replaces an ad's name, target URL and creative; beacons redirect to a new target within seconds.");
+        api.MapPost("/{adId:guid}/pause", (Guid adId, CurrentAdvertiser caller, IGrainFactory grains) => SetStatusAsync(adId, AdStatus.Paused, caller, grains))
+            .WithName("PauseAd").WithSummary("Stops placing the ad; clicks on placed tokens still count.");
+        api.MapPost("/{adId:guid}/resume", (Guid adId, CurrentAdvertiser caller, IGrainFactory grains) => SetStatusAsync(adId, AdStatus.Active, caller, grains))
+            .WithName("ResumeAd").WithSummary("Places a paused ad again.");
+        api.MapDelete("/{adId:guid}", (Guid adId, CurrentAdvertiser caller, IGrainFactory grains) => SetStatusAsync(adId, AdStatus.Archived, caller, grains))
+            .WithName("ArchiveAd").WithSummary("Archives an ad; nothing is deleted.");
         api.MapPost("/{adId:guid}/impressions", CreateImpressionAsync).WithName("CreateImpression")
             .WithSummary("Places the ad once: a signed token and the click and view URLs that carry it.");
         return app;
@@ -21,12 +30,46 @@ public static class AdsApi
     /// <summary>The ad when it exists and the caller owns it.</summary>
     public static async Task<AdInfo?> FindOwnedAsync(IGrainFactory grains, CurrentAdvertiser caller, Guid adId)
     {
-        var ad = await grains.GetGrain<IAdGrain>(new AdKey(adId, 0).ToString()).GetAsync();
+        var ad = await Grain(grains, adId).GetAsync();
         return ad is not null && caller.Owns(ad.AdvertiserId) ? ad : null;
     }
 
     private static async Task<Results<Ok<AdDto>, NotFound>> GetAsync(Guid adId, CurrentAdvertiser caller, IGrainFactory grains) =>
         await FindOwnedAsync(grains, caller, adId) is { } ad ? TypedResults.Ok(ad.ToDto()) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<AdDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        Guid adId, AdRequest request, CurrentAdvertiser caller, IGrainFactory grains, AdTargets targets)
+    {
+        if (await FindOwnedAsync(grains, caller, adId) is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var validation = new Validation();
+        var settings = AdValidation.Settings(validation, request);
+        if (!validation.IsValid)
+        {
+            return TypedResults.ValidationProblem(validation.Errors);
+        }
+
+        var change = await Grain(grains, adId).UpdateAsync(settings);
+        // This process redirects to the new target at once; other Api processes within AdTargets.RefreshAfter.
+        targets.Invalidate(adId);
+        return Answer(change);
+    }
+
+    private static async Task<Results<Ok<AdDto>, NotFound, ValidationProblem, ProblemHttpResult>> SetStatusAsync(
+        Guid adId, AdStatus status, CurrentAdvertiser caller, IGrainFactory grains) =>
+        await FindOwnedAsync(grains, caller, adId) is null ? TypedResults.NotFound() : Answer(await Grain(grains, adId).SetStatusAsync(status));
+
+    private static Results<Ok<AdDto>, NotFound, ValidationProblem, ProblemHttpResult> Answer(AdChange change) => change.Outcome switch
+    {
+        ChangeOutcome.Changed => TypedResults.Ok(change.Ad!.ToDto()),
+        ChangeOutcome.Conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not possible now", detail: change.Reason),
+        _ => TypedResults.NotFound(),
+    };
+
+    private static IAdGrain Grain(IGrainFactory grains, Guid adId) => grains.GetGrain<IAdGrain>(new AdKey(adId, 0).ToString());
 
     private static async Task<Results<Created<ImpressionDto>, NotFound, ProblemHttpResult>> CreateImpressionAsync(
         Guid adId, CurrentAdvertiser caller, IGrainFactory grains, ClickTokens tokens, TimeProvider time)
@@ -37,7 +80,8 @@ public static class AdsApi
         }
 
         var campaign = await grains.GetGrain<ICampaignGrain>(ad.CampaignId).GetAsync();
-        if (campaign?.RefusesPlacementAt(time.GetUtcNow()) is { } reason)
+        var reason = ad.Status != AdStatus.Active ? $"The ad is {ad.Status.ToString().ToLowerInvariant()}." : campaign?.RefusesPlacementAt(time.GetUtcNow());
+        if (reason is not null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The ad cannot be placed now", detail: reason);
         }

@@ -143,15 +143,15 @@ public static class CampaignsApi
 
         return change.Outcome switch
         {
-            CampaignChangeOutcome.Changed => TypedResults.Ok(change.Campaign!.ToDto()),
-            CampaignChangeOutcome.VersionMismatch => TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "Changed meanwhile", detail: change.Reason),
-            CampaignChangeOutcome.Conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not possible now", detail: change.Reason),
+            ChangeOutcome.Changed => TypedResults.Ok(change.Campaign!.ToDto()),
+            ChangeOutcome.VersionMismatch => TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "Changed meanwhile", detail: change.Reason),
+            ChangeOutcome.Conflict => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not possible now", detail: change.Reason),
             _ => TypedResults.NotFound(),
         };
     }
 
     private static async Task<Results<Created<AdDto>, NotFound, ValidationProblem>> CreateAdAsync(
-        Guid id, CreateAdRequest request, CurrentAdvertiser caller, IGrainFactory grains)
+        Guid id, AdRequest request, CurrentAdvertiser caller, IGrainFactory grains)
     {
         if (await FindOwnedAsync(grains, caller, id) is null)
         {
@@ -159,14 +159,13 @@ public static class CampaignsApi
         }
 
         var validation = new Validation();
-        var name = validation.Text("name", request.Name);
-        var targetUrl = validation.HttpUrl("targetUrl", request.TargetUrl);
+        var settings = AdValidation.Settings(validation, request);
         if (!validation.IsValid)
         {
             return TypedResults.ValidationProblem(validation.Errors);
         }
 
-        var ad = await grains.GetGrain<ICampaignGrain>(id).CreateAdAsync(name, targetUrl);
+        var ad = await grains.GetGrain<ICampaignGrain>(id).CreateAdAsync(settings);
         return TypedResults.Created($"/api/ads/{ad.Id}", ad.ToDto());
     }
 

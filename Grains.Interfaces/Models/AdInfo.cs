@@ -8,4 +8,7 @@ public sealed record AdInfo(
     [property: Id(2)] Guid AdvertiserId,
     [property: Id(3)] string Name,
     [property: Id(4)] string TargetUrl,
-    [property: Id(5)] DateTimeOffset CreatedAt);
+    [property: Id(5)] DateTimeOffset CreatedAt,
+    [property: Id(6)] AdStatus Status = AdStatus.Active,
+    [property: Id(7)] AdCreative? Creative = null,
+    [property: Id(8)] DateTimeOffset? UpdatedAt = null);

@@ -80,147 +80,59 @@ public sealed partial class AdGrain(
         ad.State.AdvertiserId = definition.AdvertiserId;
         ad.State.Name = definition.Name;
         ad.State.TargetUrl = definition.TargetUrl;
+        ad.State.Creative = definition.Creative;
         ad.State.CreatedAt = definition.CreatedAt;
         await ad.WriteStateAsync();
         _info = ToInfo();
         return _info!;
     }
 
+    public async Task<AdChange> UpdateAsync(AdSettings settings)
+    {
+        if (RefuseChange(allowArchived: false) is { } refused)
+        {
+            return refused;
+        }
+
+        ad.State.Name = settings.Name;
+        ad.State.TargetUrl = settings.TargetUrl;
+        ad.State.Creative = settings.Creative;
+        return await SaveAsync();
+    }
+
+    public async Task<AdChange> SetStatusAsync(AdStatus status)
+    {
+        if (RefuseChange(allowArchived: status == AdStatus.Archived) is { } refused)
+        {
+            return refused;
+        }
+
+        if (ad.State.Status == status)
+        {
+            return new AdChange(ChangeOutcome.Changed, ToInfo());
+        }
+
+        ad.State.Status = status;
+        return await SaveAsync();
+    }
+
     public Task<AdInfo?> GetAsync() => Task.FromResult(_key.Shard == 0 ? ToInfo() : _info);
 
-    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)
+    private AdChange? RefuseChange(bool allowArchived) =>
+        _key.Shard != 0 || !ad.RecordExists ? new AdChange(ChangeOutcome.NotFound, null)
+        : ad.State.Status == AdStatus.Archived && !allowArchived ? new AdChange(ChangeOutcome.Conflict, ToInfo(), "An archived ad does not change.")
+        : null;
+
+    private async Task<AdChange> SaveAsync()
     {
-        await handleFactory.Create<AdEvent>().ResumeAsync(this);
-    }
-
-    public async Task OnNextAsync(IList<SequentialItem<AdEvent>> items)
-    {
-        var events = new List<AdEvent>(items.Count);
-        foreach (var item in items)
-        {
-            if (item.Item.AdId != _key.AdId)
-            {
-                LogWrongStream(_key.ToString(), item.Item.AdId);
-                continue;
-            }
-
-            events.Add(item.Item);
-            _campaignOfEvents = item.Item.CampaignId;
-        }
-
-        // The raw store is the dedup registry: it accepts each (kind, impression id) once, ever,
-        // so a redelivered or replayed batch comes back empty here and is not counted again.
-        IReadOnlyList<AdEvent> accepted;
-        try
-        {
-            accepted = await rawClicks.AppendNewAsync(_key, events);
-        }
-        catch
-        {
-            _uncertain.UnionWith(events.Where(e => e.Billable).Select(e => e.Minute));
-            throw;
-        }
-
-        var billable = accepted.Where(e => e.Billable).ToList();
-
-        // Recounting after the write already includes this batch: those minutes must not be added to.
-        var unknown = billable.Select(e => e.Minute).Where(m => !_counts.IsKnown(m) || _uncertain.Contains(m)).Distinct().Order().ToList();
-        await RecountAsync(unknown);
-
-        var recounted = unknown.ToHashSet();
-        foreach (var adEvent in billable)
-        {
-            if (!recounted.Contains(adEvent.Minute))
-            {
-                _counts.Add(adEvent);
-            }
-        }
-
-        LogCounted(_key.ToString(), events.Count, accepted.Count, billable.Count);
-    }
-
-    public Task OnCompletedAsync() => Task.CompletedTask;
-
-    public Task OnErrorAsync(Exception ex)
-    {
-        LogStreamError(ex, _key.ToString());
-        return Task.CompletedTask;
-    }
-
-    /// <summary>Sets <paramref name="minutes"/> (ascending) to their recount from the raw store.</summary>
-    private async Task RecountAsync(IReadOnlyList<DateTimeOffset> minutes)
-    {
-        if (minutes.Count == 0)
-        {
-            return;
-        }
-
-        var tallies = (await rawClicks.CountAsync(_key, minutes[0], minutes[^1].AddMinutes(1))).ToDictionary(t => t.Minute);
-        foreach (var minute in minutes)
-        {
-            tallies.TryGetValue(minute, out var tally);
-            _counts.Load(minute, tally.Clicks, tally.Impressions);
-            _uncertain.Remove(minute);
-        }
-    }
-
-    private async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        if (_uncertain.Count > 0)
-        {
-            try
-            {
-                await RecountAsync([.. _uncertain.Order()]);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogRecountFailed(ex, _key.ToString(), _uncertain.Count);
-            }
-        }
-
-        if (_counts.DirtyCount == 0)
-        {
-            return;
-        }
-
-        var dirty = _counts.Dirty();
-        var version = time.GetUtcNow().UtcTicks;
-        var campaignId = _info?.CampaignId ?? _campaignOfEvents;
-        var advertiserId = _info?.AdvertiserId ?? Guid.Empty;
-        var rows = dirty
-            .Select(m => new MinuteCountRow(_key.AdId, _key.Shard, campaignId, advertiserId, m.Minute, m.Clicks, m.Impressions, version))
-            .ToList();
-        try
-        {
-            await aggregates.WriteAsync(rows, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Rows stay dirty and are written with a newer version on the next tick.
-            LogFlushFailed(ex, _key.ToString(), rows.Count);
-            return;
-        }
-
-        _counts.MarkWritten(dirty);
-        _counts.ForgetWrittenBefore(MinuteBucket.Of(time.GetUtcNow()) - KeepWrittenMinutes);
+        ad.State.UpdatedAt = time.GetUtcNow();
+        await ad.WriteStateAsync();
+        _info = ToInfo();
+        return new AdChange(ChangeOutcome.Changed, _info);
     }
 
     private AdInfo? ToInfo() => ad.RecordExists
-        ? new AdInfo(_key.AdId, ad.State.CampaignId, ad.State.AdvertiserId, ad.State.Name, ad.State.TargetUrl, ad.State.CreatedAt)
+        ? new AdInfo(_key.AdId, ad.State.CampaignId, ad.State.AdvertiserId, ad.State.Name, ad.State.TargetUrl, ad.State.CreatedAt,
+            ad.State.Status, ad.State.Creative, ad.State.UpdatedAt)
         : null;
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Ad {AdKey}: {Received} events received, {Accepted} new, {Billable} counted")]
-    private partial void LogCounted(string adKey, int received, int accepted, int billable);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Ad {AdKey}: an event of ad {AdId} arrived on this stream and was ignored")]
-    private partial void LogWrongStream(string adKey, Guid adId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ad {AdKey}: writing {Rows} minute counts failed; retrying")]
-    private partial void LogFlushFailed(Exception ex, string adKey, int rows);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ad {AdKey}: recounting {Minutes} minutes after a failed raw write failed; retrying")]
-    private partial void LogRecountFailed(Exception ex, string adKey, int minutes);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Ad {AdKey}: stream error")]
-    private partial void LogStreamError(Exception ex, string adKey);
 }

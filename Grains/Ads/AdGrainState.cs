@@ -1,3 +1,5 @@
+using Orleans.AdClicks.Models;
+
 namespace Orleans.AdClicks.Ads;
 
 /// <summary>The persisted definition of an ad (kept by shard 0 only).</summary>
@@ -13,4 +15,10 @@ public sealed class AdGrainState
     [Id(3)] public string TargetUrl { get; set; } = "";
 
     [Id(4)] public DateTimeOffset CreatedAt { get; set; }
+
+    [Id(5)] public AdStatus Status { get; set; }
+
+    [Id(6)] public AdCreative? Creative { get; set; }
+
+    [Id(7)] public DateTimeOffset? UpdatedAt { get; set; }
 }

@@ -41,7 +41,7 @@ public sealed class CampaignGrain(
 
         campaign.State.Apply(settings);
         await SaveAsync();
-        return new CampaignChange(CampaignChangeOutcome.Changed, ToInfo());
+        return new CampaignChange(ChangeOutcome.Changed, ToInfo());
     }
 
     public async Task<CampaignChange> SetStatusAsync(CampaignStatus status)
@@ -61,7 +61,7 @@ public sealed class CampaignGrain(
         };
         if (!allowed)
         {
-            return new CampaignChange(CampaignChangeOutcome.Conflict, ToInfo(), $"A {Name(current)} campaign cannot become {Name(status)}.");
+            return new CampaignChange(ChangeOutcome.Conflict, ToInfo(), $"A {Name(current)} campaign cannot become {Name(status)}.");
         }
 
         if (current != status)
@@ -70,10 +70,10 @@ public sealed class CampaignGrain(
             await SaveAsync();
         }
 
-        return new CampaignChange(CampaignChangeOutcome.Changed, ToInfo());
+        return new CampaignChange(ChangeOutcome.Changed, ToInfo());
     }
 
-    public async Task<AdInfo> CreateAdAsync(string name, string targetUrl)
+    public async Task<AdInfo> CreateAdAsync(AdSettings settings)
     {
         if (!campaign.RecordExists)
         {
@@ -82,7 +82,7 @@ public sealed class CampaignGrain(
 
         var adId = Guid.NewGuid();
         var ad = await GrainFactory.GetGrain<IAdGrain>(new AdKey(adId, 0).ToString()).CreateAsync(
-            new AdInfo(adId, this.GetPrimaryKey(), campaign.State.AdvertiserId, name, targetUrl, time.GetUtcNow()));
+            new AdInfo(adId, this.GetPrimaryKey(), campaign.State.AdvertiserId, settings.Name, settings.TargetUrl, time.GetUtcNow(), Creative: settings.Creative));
         campaign.State.AdIds.Add(adId);
         await campaign.WriteStateAsync();
         return ad;
@@ -101,16 +101,16 @@ public sealed class CampaignGrain(
     {
         if (!campaign.RecordExists)
         {
-            return new CampaignChange(CampaignChangeOutcome.NotFound, null);
+            return new CampaignChange(ChangeOutcome.NotFound, null);
         }
 
         if (expectedVersion is { } version && version != campaign.State.Version)
         {
-            return new CampaignChange(CampaignChangeOutcome.VersionMismatch, ToInfo(), "The campaign changed since it was read.");
+            return new CampaignChange(ChangeOutcome.VersionMismatch, ToInfo(), "The campaign changed since it was read.");
         }
 
         return campaign.State.Status == CampaignStatus.Archived && !allowArchive
-            ? new CampaignChange(CampaignChangeOutcome.Conflict, ToInfo(), "An archived campaign does not change.")
+            ? new CampaignChange(ChangeOutcome.Conflict, ToInfo(), "An archived campaign does not change.")
             : null;
     }
 

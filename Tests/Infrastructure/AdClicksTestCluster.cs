@@ -32,7 +32,7 @@ public static class AdClicksTestCluster
         var ads = new List<AdInfo>();
         for (var i = 0; i < count; i++)
         {
-            ads.Add(await campaign.CreateAdAsync($"ad {i}", "https://example.com/"));
+            ads.Add(await campaign.CreateAdAsync(new AdSettings($"ad {i}", "https://example.com/")));
         }
 
         return ads;

@@ -1,8 +1,8 @@
 namespace Orleans.AdClicks.Models;
 
-/// <summary>Whether a campaign change was made.</summary>
+/// <summary>Whether a change to a campaign or an ad was made.</summary>
 [GenerateSerializer]
-public enum CampaignChangeOutcome
+public enum ChangeOutcome
 {
     Changed,
     NotFound,
@@ -10,6 +10,6 @@ public enum CampaignChangeOutcome
     /// <summary>The caller's version (If-Match) is not the current one.</summary>
     VersionMismatch,
 
-    /// <summary>The change does not fit the campaign's status, e.g. resuming an archived campaign.</summary>
+    /// <summary>The change does not fit the current status, e.g. resuming an archived campaign.</summary>
     Conflict,
 }
