@@ -12,6 +12,8 @@ builder.AddAdClicksDefaults();
 builder.AddAdClicksOrleans();
 builder.AddClickLog();
 builder.AddApiKeyAuth();
+builder.AddAdClicksRateLimits();
+builder.AddAdClicksOpenApi();
 
 var app = builder.Build();
 
@@ -21,6 +23,7 @@ app.MapAdvertisersApi();
 app.MapCampaignsApi();
 app.MapAdsApi();
 app.MapAnalyticsApi();
+app.MapAdClicksOpenApi();
 
 app.Run();
 

@@ -15,6 +15,9 @@ public static class EndpointsExtensions
         app.Services.GetRequiredService<ClickTokens>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+
+        // Before authentication: a flood of unknown keys is refused before any grain call.
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

@@ -19,6 +19,15 @@ public sealed class AdClicksApiFactory(string dataDirectory, bool generateSignin
 {
     public static readonly SigningKey TestSigningKey = new("test", RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>Limits no test reaches, so the limiter runs without refusing anything.</summary>
+    public static readonly IReadOnlyDictionary<string, string> UnlimitedRates = new Dictionary<string, string>
+    {
+        ["AdClicks:RateLimits:ApiPermitsPerSecond"] = "1000000",
+        ["AdClicks:RateLimits:ApiBurst"] = "1000000",
+        ["AdClicks:RateLimits:BeaconPermitsPerSecond"] = "1000000",
+        ["AdClicks:RateLimits:BeaconBurst"] = "1000000",
+    };
+
     public string DataDirectory { get; } = dataDirectory;
 
     /// <summary>The admin key the Api generated in the data directory (or found there).</summary>
@@ -44,6 +53,12 @@ public sealed class AdClicksApiFactory(string dataDirectory, bool generateSignin
         builder.UseSetting("AdClicks:DataDirectory", DataDirectory);
         builder.UseSetting("AdClicks:Cluster:SiloPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("AdClicks:Cluster:GatewayPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
+        // Tests drive bursts from one loopback address; RateLimitTests configure low limits of their own.
+        foreach (var (key, value) in UnlimitedRates)
+        {
+            builder.UseSetting(key, value);
+        }
+
         if (!generateSigningKeys)
         {
             builder.UseSetting("AdClicks:Tokens:SigningKeys:0", TestSigningKey.Format());

@@ -24,6 +24,11 @@ public sealed class ApiProcess : IAsyncDisposable
             ["AdClicks__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        foreach (var (key, value) in Api.AdClicksApiFactory.UnlimitedRates)
+        {
+            _environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         foreach (var (key, value) in settings)
         {
             _environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
