@@ -28,13 +28,16 @@ public static class RateLimitExtensions
         return builder;
     }
 
-    private static PartitionedRateLimiter<HttpContext> CreateLimiter(RateLimitOptions limits)
+    /// <summary>The global limiter; internal for the tests that measure what a request costs.</summary>
+    internal static PartitionedRateLimiter<HttpContext> CreateLimiter(RateLimitOptions limits)
     {
-        // Created once: a request only computes its key; a bucket is made the first time a key is seen.
+        // Created once, so choosing a partition allocates nothing (RateLimitPartition.GetTokenBucketLimiter
+        // would wrap the factory in a new closure per request). No bucket runs its own timer: the
+        // partitioned limiter replenishes them all from one, and forgets idle ones.
         var api = Bucket(limits.ApiPermitsPerSecond, limits.ApiBurst);
         var beacon = Bucket(limits.BeaconPermitsPerSecond, limits.BeaconBurst);
-        Func<RateLimitKey, TokenBucketRateLimiterOptions> apiFactory = _ => api;
-        Func<RateLimitKey, TokenBucketRateLimiterOptions> beaconFactory = _ => beacon;
+        Func<RateLimitKey, RateLimiter> apiFactory = _ => new TokenBucketRateLimiter(api);
+        Func<RateLimitKey, RateLimiter> beaconFactory = _ => new TokenBucketRateLimiter(beacon);
 
         return PartitionedRateLimiter.Create<HttpContext, RateLimitKey>(context =>
         {
@@ -42,8 +45,8 @@ public static class RateLimitExtensions
             return key.Scope switch
             {
                 RateLimitScope.None => RateLimitPartition.GetNoLimiter(key),
-                RateLimitScope.Beacon => RateLimitPartition.GetTokenBucketLimiter(key, beaconFactory),
-                _ => RateLimitPartition.GetTokenBucketLimiter(key, apiFactory),
+                RateLimitScope.Beacon => RateLimitPartition.Get(key, beaconFactory),
+                _ => RateLimitPartition.Get(key, apiFactory),
             };
         });
     }
@@ -54,7 +57,7 @@ public static class RateLimitExtensions
         TokensPerPeriod = permitsPerSecond,
         ReplenishmentPeriod = TimeSpan.FromSeconds(1),
         QueueLimit = 0,
-        AutoReplenishment = true,
+        AutoReplenishment = false,
     };
 
     private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
