@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Orleans.AdClicks.Api.Hosting;
 using Orleans.AdClicks.Api.Tokens;
 using Orleans.AdClicks.Events;
 using Orleans.AdClicks.Tokens;
@@ -33,6 +34,10 @@ public static class BeaconsApi
     {
         // Beacon answers are per impression: never let a browser or proxy replay one from cache.
         context.Response.Headers.CacheControl = "no-store";
+        if (!services.Limiter.TryAcquire(context, out var retryAfter))
+        {
+            return (RateLimitExtensions.TooManyRequests(context.Response, retryAfter), null);
+        }
 
         if (ClickTokenCodec.TryDecode(text, services.Tokens.Keys, out var token) != TokenVerdict.Valid)
         {

@@ -17,7 +17,7 @@ public static class EndpointsExtensions
         app.UseStatusCodePages();
 
         // Before authentication: a flood of unknown keys is refused before any grain call.
-        app.UseRateLimiter();
+        app.UseAdClicksRateLimits();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

@@ -1,20 +1,24 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace Orleans.AdClicks.Api.Hosting;
 
 /// <summary>
-/// One global limiter, partitioned by <see cref="RateLimitKey"/>: token buckets per API key on /api
-/// and per client address on the beacons; health, OpenAPI and the reference page are never limited.
-/// A refused request answers 429 problem+json with Retry-After.
+/// Rate limits: ASP.NET Core's limiter on /api only, partitioned by <see cref="RateLimitKey"/> (token
+/// buckets per API key, or per client address without one); the beacons have their own lock-free
+/// <see cref="Beacons.BeaconRateLimiter"/>, since the framework's limiter cost them a fifth of their
+/// throughput. Health, OpenAPI and the reference page are never limited. A refused request answers 429
+/// problem+json with Retry-After.
 /// </summary>
 public static class RateLimitExtensions
 {
     public static IHostApplicationBuilder AddAdClicksRateLimits(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<Beacons.BeaconRateLimiter>();
         builder.Services.AddRateLimiter(_ => { });
         builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((options, limits) =>
         {
@@ -35,19 +39,12 @@ public static class RateLimitExtensions
         // would wrap the factory in a new closure per request). No bucket runs its own timer: the
         // partitioned limiter replenishes them all from one, and forgets idle ones.
         var api = Bucket(limits.ApiPermitsPerSecond, limits.ApiBurst);
-        var beacon = Bucket(limits.BeaconPermitsPerSecond, limits.BeaconBurst);
         Func<RateLimitKey, RateLimiter> apiFactory = _ => new TokenBucketRateLimiter(api);
-        Func<RateLimitKey, RateLimiter> beaconFactory = _ => new TokenBucketRateLimiter(beacon);
 
         return PartitionedRateLimiter.Create<HttpContext, RateLimitKey>(context =>
         {
             var key = RateLimitKey.For(context);
-            return key.Scope switch
-            {
-                RateLimitScope.None => RateLimitPartition.GetNoLimiter(key),
-                RateLimitScope.Beacon => RateLimitPartition.Get(key, beaconFactory),
-                _ => RateLimitPartition.Get(key, apiFactory),
-            };
+            return key.Scope == RateLimitScope.None ? RateLimitPartition.GetNoLimiter(key) : RateLimitPartition.Get(key, apiFactory);
         });
     }
 
@@ -60,22 +57,28 @@ public static class RateLimitExtensions
         AutoReplenishment = false,
     };
 
+    /// <summary>Only /api passes the framework's limiter; the beacons check theirs in the handler.</summary>
+    public static WebApplication UseAdClicksRateLimits(this WebApplication app)
+    {
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseRateLimiter());
+        return app;
+    }
+
+    /// <summary>A 429 problem saying when to retry (whole seconds, at least one).</summary>
+    public static ProblemHttpResult TooManyRequests(HttpResponse response, TimeSpan retryAfter)
+    {
+        var seconds = RetryAfterSeconds(retryAfter);
+        response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
+            detail: $"The rate limit was reached; retry after {seconds} s.");
+    }
+
+    private static int RetryAfterSeconds(TimeSpan retryAfter) => Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+
     private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {
         var http = context.HttpContext;
-        var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
-            ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
-            : 1;
-        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many requests",
-                Detail = $"The rate limit was reached; retry after {seconds} s.",
-            },
-        });
+        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
+        await TooManyRequests(http.Response, retryAfter).ExecuteAsync(http);
     }
 }

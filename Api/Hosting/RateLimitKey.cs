@@ -29,13 +29,7 @@ public readonly record struct RateLimitKey(ulong Value)
     /// <summary>The partition of a request, chosen by its path.</summary>
     public static RateLimitKey For(HttpContext context)
     {
-        var path = context.Request.Path;
-        if (path.StartsWithSegments("/c") || path.StartsWithSegments("/v"))
-        {
-            return Create(RateLimitScope.Beacon, AddressId(context.Connection.RemoteIpAddress));
-        }
-
-        if (!path.StartsWithSegments("/api"))
+        if (!context.Request.Path.StartsWithSegments("/api"))
         {
             return default;
         }

@@ -3,7 +3,7 @@ namespace Orleans.AdClicks.Api.Hosting;
 /// <summary>Which limit a request counts against.</summary>
 public enum RateLimitScope : byte
 {
-    /// <summary>Not limited: health, OpenAPI, the API reference.</summary>
+    /// <summary>Not limited by the framework's limiter: beacons (they have their own), health, OpenAPI, the API reference.</summary>
     None,
 
     /// <summary>An /api request, by the hash of its X-Api-Key.</summary>
@@ -11,7 +11,4 @@ public enum RateLimitScope : byte
 
     /// <summary>An /api request without a key, by client address.</summary>
     ApiAddress,
-
-    /// <summary>A beacon (/c, /v), by client address.</summary>
-    Beacon,
 }

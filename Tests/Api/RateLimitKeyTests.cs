@@ -7,9 +7,10 @@ namespace Orleans.AdClicks.Tests.Api;
 public sealed class RateLimitKeyTests
 {
     [Theory]
-    [InlineData("/c/abc", RateLimitScope.Beacon)]
-    [InlineData("/V/abc", RateLimitScope.Beacon)]
+    [InlineData("/c/abc", RateLimitScope.None)]
+    [InlineData("/v/abc", RateLimitScope.None)]
     [InlineData("/api/campaigns", RateLimitScope.ApiAddress)]
+    [InlineData("/API/campaigns", RateLimitScope.ApiAddress)]
     [InlineData("/health/live", RateLimitScope.None)]
     [InlineData("/health/ready", RateLimitScope.None)]
     [InlineData("/openapi/v1.json", RateLimitScope.None)]
@@ -57,9 +58,9 @@ public sealed class RateLimitKeyTests
     }
 
     [Fact]
-    public void For_Beacon_AllocatesNothing()
+    public void For_ApiWithoutKey_AllocatesNothing()
     {
-        var context = Context("/c/abc", "2001:db8::1");
+        var context = Context("/api/campaigns", "2001:db8::1");
         RateLimitKey.For(context);
 
         var before = GC.GetAllocatedBytesForCurrentThread();
@@ -73,10 +74,10 @@ public sealed class RateLimitKeyTests
 
     /// <summary>.NET 10's partitioned limiter allocates 32 bytes per acquisition itself; the key must add nothing.</summary>
     [Fact]
-    public void Limiter_BeaconFromKnownClient_AllocatesNoMoreThanTheFramework()
+    public void Limiter_ApiFromKnownClient_AllocatesNoMoreThanTheFramework()
     {
-        using var limiter = RateLimitExtensions.CreateLimiter(new RateLimitOptions { BeaconPermitsPerSecond = 1_000_000, BeaconBurst = 1_000_000 });
-        var context = Context("/c/abc", "203.0.113.7");
+        using var limiter = RateLimitExtensions.CreateLimiter(new RateLimitOptions { ApiPermitsPerSecond = 1_000_000, ApiBurst = 1_000_000 });
+        var context = Context("/api/campaigns", "203.0.113.7");
         limiter.AttemptAcquire(context).Dispose();
 
         var before = GC.GetAllocatedBytesForCurrentThread();
