@@ -18,6 +18,12 @@ public interface ICampaignGrain : IGrainWithGuidKey
     [Concurrency.ReadOnly]
     Task<CampaignInfo?> GetAsync();
 
+    /// <summary>Pauses the campaign because its total click budget is spent (from the budget tracker).</summary>
+    Task<CampaignChange> MarkBudgetSpentAsync(DateTimeOffset at);
+
+    /// <summary>Stops placing ads for the rest of <paramref name="day"/> (UTC): the daily click cap is reached.</summary>
+    Task MarkDailyCapReachedAsync(DateOnly day);
+
     /// <summary>Creates an ad in this campaign and returns it.</summary>
     Task<AdInfo> CreateAdAsync(AdSettings settings);
 

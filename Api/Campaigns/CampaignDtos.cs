@@ -25,7 +25,9 @@ public sealed record CampaignDto(
     long? TotalClickBudget,
     long? DailyClickCap,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? BudgetSpentAt,
+    DateOnly? DailyCapReachedOn);
 
 public sealed record CampaignListDto(IReadOnlyList<CampaignDto> Items, int Page, int PageSize, int Total);
 
@@ -41,7 +43,9 @@ public static class CampaignDtoExtensions
         campaign.Settings.TotalClickBudget,
         campaign.Settings.DailyClickCap,
         campaign.CreatedAt,
-        campaign.UpdatedAt);
+        campaign.UpdatedAt,
+        campaign.BudgetSpentAt,
+        campaign.DailyCapReachedOn);
 
     /// <summary>The strong ETag of this version of the campaign.</summary>
     public static string ETag(this CampaignInfo campaign) => $"\"{campaign.Version}\"";

@@ -39,6 +39,17 @@ public sealed class CampaignGrain(
             return refused;
         }
 
+        // A new budget or cap is judged afresh by the budget tracker.
+        if (settings.TotalClickBudget != campaign.State.TotalClickBudget)
+        {
+            campaign.State.BudgetSpentAt = null;
+        }
+
+        if (settings.DailyClickCap != campaign.State.DailyClickCap)
+        {
+            campaign.State.DailyCapReachedOn = null;
+        }
+
         campaign.State.Apply(settings);
         await SaveAsync();
         return new CampaignChange(ChangeOutcome.Changed, ToInfo());
@@ -71,6 +82,37 @@ public sealed class CampaignGrain(
         }
 
         return new CampaignChange(ChangeOutcome.Changed, ToInfo());
+    }
+
+    public async Task<CampaignChange> MarkBudgetSpentAsync(DateTimeOffset at)
+    {
+        if (!campaign.RecordExists)
+        {
+            return new CampaignChange(ChangeOutcome.NotFound, null);
+        }
+
+        var changed = campaign.State.BudgetSpentAt is null || campaign.State.Status == CampaignStatus.Active;
+        campaign.State.BudgetSpentAt ??= at;
+        if (campaign.State.Status == CampaignStatus.Active)
+        {
+            campaign.State.Status = CampaignStatus.Paused;
+        }
+
+        if (changed)
+        {
+            await SaveAsync();
+        }
+
+        return new CampaignChange(ChangeOutcome.Changed, ToInfo());
+    }
+
+    public async Task MarkDailyCapReachedAsync(DateOnly day)
+    {
+        if (campaign.RecordExists && campaign.State.DailyCapReachedOn != day)
+        {
+            campaign.State.DailyCapReachedOn = day;
+            await SaveAsync();
+        }
     }
 
     public async Task<AdInfo> CreateAdAsync(AdSettings settings)
@@ -132,6 +174,6 @@ public sealed class CampaignGrain(
         return new CampaignInfo(
             this.GetPrimaryKey(), state.AdvertiserId, state.Name, state.CreatedAt, state.Status,
             new CampaignSettings(state.Name, state.StartsAt, state.EndsAt, state.TotalClickBudget, state.DailyClickCap),
-            state.UpdatedAt, state.Version);
+            state.UpdatedAt, state.Version, state.BudgetSpentAt, state.DailyCapReachedOn);
     }
 }

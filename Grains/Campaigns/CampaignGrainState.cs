@@ -28,6 +28,10 @@ public sealed class CampaignGrainState
 
     [Id(10)] public long Version { get; set; }
 
+    [Id(11)] public DateTimeOffset? BudgetSpentAt { get; set; }
+
+    [Id(12)] public DateOnly? DailyCapReachedOn { get; set; }
+
     public void Apply(CampaignSettings settings)
     {
         Name = settings.Name;

@@ -125,7 +125,7 @@ public sealed class AzureStorageProfileTests
                     answered.Add(token);
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or System.Net.Sockets.SocketException or IOException)
             {
                 // The process died under this request: not answered, so it may or may not be counted.
             }
