@@ -16,6 +16,12 @@ public interface IAdvertiserGrain : IGrainWithGuidKey
     [Concurrency.ReadOnly]
     Task<bool> VerifyApiKeyAsync(byte[] apiKeyHash);
 
+    /// <summary>Replaces the API key's hash: the old key stops working. Null when the advertiser does not exist.</summary>
+    Task<AdvertiserInfo?> RotateApiKeyAsync(byte[] apiKeyHash);
+
+    /// <summary>Revokes the API key: no key works until the next rotation. False when the advertiser does not exist.</summary>
+    Task<bool> RevokeApiKeyAsync();
+
     /// <summary>Records a campaign as this advertiser's.</summary>
     Task AddCampaignAsync(Guid campaignId);
 

@@ -4,3 +4,5 @@ public sealed record CreateAdvertiserRequest(string? Name);
 
 /// <summary>The only answer that ever carries the advertiser's API key.</summary>
 public sealed record AdvertiserCreatedDto(Guid Id, string Name, string ApiKey);
+
+public sealed record AdvertiserDto(Guid Id, string Name, DateTimeOffset CreatedAt);

@@ -24,7 +24,8 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "X-Api-Key";
 
-    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+    // Also how long a rotated or revoked key keeps working.
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {

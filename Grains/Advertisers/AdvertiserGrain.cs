@@ -27,7 +27,31 @@ public sealed class AdvertiserGrain(
     public Task<AdvertiserInfo?> GetAsync() => Task.FromResult(ToInfo());
 
     public Task<bool> VerifyApiKeyAsync(byte[] apiKeyHash) => Task.FromResult(
-        advertiser.RecordExists && CryptographicOperations.FixedTimeEquals(advertiser.State.ApiKeyHash, apiKeyHash));
+        advertiser.RecordExists && advertiser.State.ApiKeyHash.Length > 0 && CryptographicOperations.FixedTimeEquals(advertiser.State.ApiKeyHash, apiKeyHash));
+
+    public async Task<AdvertiserInfo?> RotateApiKeyAsync(byte[] apiKeyHash)
+    {
+        if (!advertiser.RecordExists)
+        {
+            return null;
+        }
+
+        advertiser.State.ApiKeyHash = apiKeyHash;
+        await advertiser.WriteStateAsync();
+        return ToInfo();
+    }
+
+    public async Task<bool> RevokeApiKeyAsync()
+    {
+        if (!advertiser.RecordExists)
+        {
+            return false;
+        }
+
+        advertiser.State.ApiKeyHash = [];
+        await advertiser.WriteStateAsync();
+        return true;
+    }
 
     public async Task AddCampaignAsync(Guid campaignId)
     {
