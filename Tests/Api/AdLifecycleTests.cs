@@ -86,6 +86,7 @@ public sealed class AdLifecycleTests(ApiFixture fixture) : IClassFixture<ApiFixt
 
         Assert.Equal(HttpStatusCode.NotFound, (await other.PutAsJsonAsync($"/api/ads/{adId}", new { name = "x", targetUrl = "https://evil.example/" }, Cancel)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync($"/api/ads/{adId}/pause", null, Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync($"/api/ads/{adId}/resume", null, Cancel)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await other.DeleteAsync($"/api/ads/{adId}", Cancel)).StatusCode);
         var ad = await ApiScenario.JsonAsync(await owner.GetAsync($"/api/ads/{adId}", Cancel));
         Assert.Equal("active", ad.GetProperty("status").GetString());

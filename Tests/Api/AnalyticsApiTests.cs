@@ -96,9 +96,12 @@ public sealed class AnalyticsApiTests(ApiFixture fixture) : IClassFixture<ApiFix
         await ApiScenario.WaitForTotalsAsync(otherClient, otherAd, (1, 0));
 
         var top = await ApiScenario.JsonAsync(await ownerClient.GetAsync("/api/analytics/top-ads?limit=100", Cancel));
+        var othersCampaign = (await ApiScenario.JsonAsync(await otherClient.GetAsync($"/api/ads/{otherAd}", Cancel))).GetProperty("campaignId").GetGuid();
+        var foreign = await ownerClient.GetAsync($"/api/analytics/top-ads?campaignId={othersCampaign}", Cancel);
 
         var ids = top.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("adId").GetGuid()).ToList();
         Assert.Contains(ownAd, ids);
         Assert.DoesNotContain(otherAd, ids);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, foreign.StatusCode);
     }
 }
