@@ -4,6 +4,7 @@ using Orleans.AdClicks.Api.Ads;
 using Orleans.AdClicks.Api.Auth;
 using Orleans.AdClicks.Api.Campaigns;
 using Orleans.AdClicks.Api.Hosting;
+using Orleans.AdClicks.Events;
 using Orleans.AdClicks.Models;
 
 namespace Orleans.AdClicks.Api.Analytics;
@@ -27,8 +28,14 @@ public static class AnalyticsApi
         await SeriesAsync(SeriesScope.Ad(adId), await AdsApi.FindOwnedAsync(grains, caller, adId) is not null, from, to, granularity, grains, time);
 
     private static async Task<Results<Ok<SeriesDto>, NotFound, ValidationProblem>> CampaignAsync(
-        Guid id, string? from, string? to, string? granularity, CurrentAdvertiser caller, IGrainFactory grains, TimeProvider time) =>
-        await SeriesAsync(SeriesScope.Campaign(id), await CampaignsApi.FindOwnedAsync(grains, caller, id) is not null, from, to, granularity, grains, time);
+        Guid id, string? from, string? to, string? granularity, CurrentAdvertiser caller, IGrainFactory grains, TimeProvider time)
+    {
+        var campaign = await CampaignsApi.FindOwnedAsync(grains, caller, id);
+        var answer = await SeriesAsync(SeriesScope.Campaign(id), campaign is not null, from, to, granularity, grains, time);
+        return answer.Result is Ok<SeriesDto> ok && campaign!.Settings.TotalClickBudget is { } budget
+            ? TypedResults.Ok(ok.Value! with { Budget = await BudgetAsync(grains, campaign, budget, time) })
+            : answer;
+    }
 
     /// <summary>Not found comes before validation, so a caller learns nothing about others' ids.</summary>
     private static async Task<Results<Ok<SeriesDto>, NotFound, ValidationProblem>> SeriesAsync(
@@ -44,6 +51,14 @@ public static class AnalyticsApi
         return range is null
             ? TypedResults.ValidationProblem(validation.Errors)
             : TypedResults.Ok(await QueryAsync(grains, scope, range));
+    }
+
+    private static async Task<BudgetDto> BudgetAsync(IGrainFactory grains, CampaignInfo campaign, long budget, TimeProvider time)
+    {
+        var lifetime = await grains.GetGrain<IAnalyticsGrain>(0).QuerySeriesAsync(
+            SeriesScope.Campaign(campaign.Id), MinuteBucket.Truncate(campaign.CreatedAt, Granularity.Day), time.GetUtcNow().AddMinutes(1), Granularity.Day);
+        var spent = lifetime.Sum(d => d.Clicks);
+        return new BudgetDto(budget, spent, Math.Max(0, spent - budget), campaign.BudgetSpentAt);
     }
 
     private static async Task<Results<Ok<TopAdsDto>, NotFound, ValidationProblem>> TopAdsAsync(

@@ -12,7 +12,14 @@ public sealed record SeriesDto(
     DateTimeOffset From,
     DateTimeOffset To,
     TotalsDto Totals,
-    IReadOnlyList<SeriesPointDto> Series);
+    IReadOnlyList<SeriesPointDto> Series,
+    BudgetDto? Budget = null);
+
+/// <summary>
+/// A campaign's spend against its total click budget, over its whole life: the clicks beyond the budget
+/// still count (they were real) and are reported here as over budget, for billing to leave out.
+/// </summary>
+public sealed record BudgetDto(long TotalClickBudget, long SpentClicks, long OverBudgetClicks, DateTimeOffset? BudgetSpentAt);
 
 public sealed record TopAdDto(Guid AdId, Guid CampaignId, long Clicks, long Impressions, double Ctr);
 

@@ -31,7 +31,12 @@ public sealed class BudgetTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         Assert.True(campaign.TryGetProperty("budgetSpentAt", out _));
         await ApiScenario.WaitForTotalsAsync(advertiser, adId, (5, 0));
         var refused = await advertiser.PostAsync($"/api/ads/{adId}/impressions", null, Cancel);
+        var analytics = await ApiScenario.JsonAsync(await advertiser.GetAsync($"/api/analytics/campaigns/{campaignId}?granularity=day", Cancel));
+        var budget = analytics.GetProperty("budget");
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal(3, budget.GetProperty("totalClickBudget").GetInt64());
+        Assert.Equal(5, budget.GetProperty("spentClicks").GetInt64());
+        Assert.Equal(2, budget.GetProperty("overBudgetClicks").GetInt64());
     }
 
     [Fact]
