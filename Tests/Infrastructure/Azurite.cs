@@ -131,17 +131,39 @@ public sealed class Azurite : IAsyncDisposable
         }
     }
 
-    private static string Executable()
+    private static readonly Lazy<string> InstalledExecutable = new(Install);
+
+    private static string Executable() => InstalledExecutable.Value;
+
+    /// <summary>
+    /// Azurite from node_modules at the repository root, installed there by `npm ci` (pinned by
+    /// package-lock.json) when missing, so `dotnet test` alone runs every test on a fresh clone.
+    /// </summary>
+    private static string Install()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "package-lock.json")))
         {
-            var candidate = Path.Combine(dir.FullName, "node_modules", ".bin", "azurite");
-            if (File.Exists(candidate))
+            root = root.Parent;
+        }
+
+        if (root is null)
+        {
+            throw new FileNotFoundException("package-lock.json not found above the test folder: cannot install Azurite.");
+        }
+
+        var executable = Path.Combine(root.FullName, "node_modules", ".bin", "azurite");
+        if (!File.Exists(executable))
+        {
+            using var npm = Process.Start(new ProcessStartInfo("npm", "ci --no-audit --no-fund") { WorkingDirectory = root.FullName, UseShellExecute = false })
+                ?? throw new InvalidOperationException("npm did not start.");
+            npm.WaitForExit();
+            if (npm.ExitCode != 0 || !File.Exists(executable))
             {
-                return candidate;
+                throw new InvalidOperationException($"`npm ci` in {root.FullName} failed (exit code {npm.ExitCode}); Azurite is needed by the Azure Storage tests.");
             }
         }
 
-        throw new FileNotFoundException("node_modules/.bin/azurite not found above the test folder. Run `npm ci` at the repository root.");
+        return executable;
     }
 }
