@@ -29,7 +29,7 @@ public static class AdDtoExtensions
         ad.CampaignId,
         ad.Name,
         ad.TargetUrl,
-        ad.Status.ToString().ToLowerInvariant(),
+        ad.Status.ApiName(),
         ad.Creative is { } creative ? new CreativeDto(creative.Title, creative.ImageUrl) : null,
         ad.CreatedAt,
         ad.UpdatedAt);

@@ -80,7 +80,7 @@ public static class AdsApi
         }
 
         var campaign = await grains.GetGrain<ICampaignGrain>(ad.CampaignId).GetAsync();
-        var reason = ad.Status != AdStatus.Active ? $"The ad is {ad.Status.ToString().ToLowerInvariant()}." : campaign?.RefusesPlacementAt(time.GetUtcNow());
+        var reason = ad.Status != AdStatus.Active ? $"The ad is {ad.Status.ApiName()}." : campaign?.RefusesPlacementAt(time.GetUtcNow());
         if (reason is not null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The ad cannot be placed now", detail: reason);

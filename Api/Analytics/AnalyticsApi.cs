@@ -97,7 +97,7 @@ public static class AnalyticsApi
             .ToList();
         var clicks = series.Sum(p => p.Clicks);
         var impressions = series.Sum(p => p.Impressions);
-        return new SeriesDto(scope.AdId, scope.CampaignId, AnalyticsRange.Name(range.Granularity), range.From, range.To,
+        return new SeriesDto(scope.AdId, scope.CampaignId, range.Granularity.ApiName(), range.From, range.To,
             new TotalsDto(clicks, impressions, Ctr.Of(clicks, impressions)), series);
     }
 }

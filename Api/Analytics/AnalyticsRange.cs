@@ -1,6 +1,7 @@
 using System.Globalization;
 using Orleans.AdClicks.Api.Hosting;
 using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Models;
 
 namespace Orleans.AdClicks.Api.Analytics;
 
@@ -42,13 +43,11 @@ public sealed record AnalyticsRange(DateTimeOffset From, DateTimeOffset To, Gran
         }
         else if ((end - start).Ticks / ticks > maxBuckets)
         {
-            validation.Add("from", $"The range holds more than {maxBuckets} buckets of a {Name(size)}; narrow it or choose a larger granularity.");
+            validation.Add("from", $"The range holds more than {maxBuckets} buckets of a {size.ApiName()}; narrow it or choose a larger granularity.");
         }
 
         return validation.IsValid ? new AnalyticsRange(start, end, size) : null;
     }
-
-    public static string Name(Granularity granularity) => granularity.ToString().ToLowerInvariant();
 
     /// <summary>Every bucket start in the range, oldest first.</summary>
     public IEnumerable<DateTimeOffset> Buckets()

@@ -1,10 +1,10 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using Polly;
-using Polly.Retry;
 using Orleans.AdClicks.Events;
 using Orleans.Runtime;
 using Orleans.Streams;
+using Polly;
+using Polly.Retry;
 
 namespace Orleans.AdClicks.Api.Beacons;
 

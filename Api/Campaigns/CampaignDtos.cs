@@ -37,7 +37,7 @@ public static class CampaignDtoExtensions
         campaign.Id,
         campaign.AdvertiserId,
         campaign.Name,
-        campaign.Status.ToString().ToLowerInvariant(),
+        campaign.Status.ApiName(),
         campaign.Settings.StartsAt,
         campaign.Settings.EndsAt,
         campaign.Settings.TotalClickBudget,

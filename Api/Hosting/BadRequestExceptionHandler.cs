@@ -20,13 +20,14 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
         context.Response.StatusCode = badRequest.StatusCode;
         var json = badRequest.InnerException as JsonException;
         var field = json?.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
+        // A 400 names the field; other binding failures (413: body too large) say what happened.
         var problem = badRequest.StatusCode == StatusCodes.Status400BadRequest
             ? new HttpValidationProblemDetails(new Dictionary<string, string[]>
             {
                 [field] = [json is null ? badRequest.Message : $"The JSON is invalid at '{json.Path ?? "$"}'."],
             })
-            { Title = "Invalid request" }
-            : (ProblemDetails)new ProblemDetails { Title = "Invalid request", Detail = badRequest.Message };
+            : new ProblemDetails { Detail = badRequest.Message };
+        problem.Title = "Invalid request";
         problem.Status = badRequest.StatusCode;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }

@@ -20,7 +20,7 @@ public sealed record CampaignInfo(
     /// <summary>Why no ad of this campaign may be placed at <paramref name="now"/>, or null when it may.</summary>
     public string? RefusesPlacementAt(DateTimeOffset now) => Status switch
     {
-        not CampaignStatus.Active => $"The campaign is {Status.ToString().ToLowerInvariant()}.",
+        not CampaignStatus.Active => $"The campaign is {Status.ApiName()}.",
         _ when Settings.StartsAt is { } start && now < start => $"The campaign starts at {start:O}.",
         _ when Settings.EndsAt is { } end && now >= end => $"The campaign ended at {end:O}.",
         _ when DailyCapReachedOn == DateOnly.FromDateTime(now.UtcDateTime) => "The campaign's daily click cap is reached for today (UTC).",

@@ -1,9 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.AdClicks.Events;
-using Orleans.AdClicks.Models;
 using Orleans.AdClicks.Storage.Aggregates;
 using Orleans.AdClicks.Storage.RawClicks;
-using Orleans.Runtime;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 

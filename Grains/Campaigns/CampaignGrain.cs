@@ -72,7 +72,7 @@ public sealed class CampaignGrain(
         };
         if (!allowed)
         {
-            return new CampaignChange(ChangeOutcome.Conflict, ToInfo(), $"A {Name(current)} campaign cannot become {Name(status)}.");
+            return new CampaignChange(ChangeOutcome.Conflict, ToInfo(), $"A {current.ApiName()} campaign cannot become {status.ApiName()}.");
         }
 
         if (current != status)
@@ -135,8 +135,6 @@ public sealed class CampaignGrain(
         var ads = await Task.WhenAll(campaign.State.AdIds.Select(id => GrainFactory.GetGrain<IAdGrain>(new AdKey(id, 0).ToString()).GetAsync()));
         return [.. ads.OfType<AdInfo>()];
     }
-
-    private static string Name(CampaignStatus status) => status.ToString().ToLowerInvariant();
 
     /// <summary>Why a change may not be made now, or null when it may.</summary>
     private CampaignChange? Refuse(long? expectedVersion, bool allowArchive = false)
