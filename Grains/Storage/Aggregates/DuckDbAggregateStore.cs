@@ -31,6 +31,13 @@ public sealed class DuckDbAggregateStore : IAggregateStore, IAsyncDisposable
         LIMIT $limit
         """;
 
+    private const string HourSql = """
+        SELECT ad_id, shard, campaign_id, advertiser_id, minute, clicks, impressions, version
+        FROM minute_counts
+        WHERE minute >= $from AND minute < $to AND starts_with(CAST(ad_id AS VARCHAR), $slice)
+        ORDER BY ad_id, shard, minute
+        """;
+
     private readonly DuckDbAggregateDatabase _database;
     private int _disposed;
 
@@ -83,6 +90,23 @@ public sealed class DuckDbAggregateStore : IAggregateStore, IAsyncDisposable
             new("advertiserId", query.AdvertiserId),
             new("limit", query.Limit),
         ], reader => new AdTotal(reader.GetGuid(0), reader.GetGuid(1), reader.GetInt64(2), reader.GetInt64(3)), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<MinuteCountRow>> ReadHourAsync(DateTimeOffset hour, int slice, CancellationToken cancellationToken = default)
+    {
+        if (hour != MinuteBucket.Truncate(hour, Granularity.Hour))
+        {
+            throw new ArgumentException($"{hour:O} does not start a UTC hour.", nameof(hour));
+        }
+
+        return QueryAsync<MinuteCountRow>(HourSql, [
+            new("from", hour.UtcDateTime),
+            new("to", hour.AddHours(1).UtcDateTime),
+            new("slice", AdSlice.Prefix(slice)),
+        ], reader => new MinuteCountRow(
+            reader.GetGuid(0), reader.GetInt32(1), reader.GetGuid(2), reader.GetGuid(3), AsUtc(reader.GetDateTime(4)),
+            reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7)), cancellationToken);
     }
 
     /// <summary>Commits the writes already queued, then closes the file unless another store still uses it.</summary>

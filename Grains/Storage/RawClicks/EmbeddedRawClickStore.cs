@@ -74,6 +74,17 @@ public sealed class EmbeddedRawClickStore : IRawClickStore, IAsyncDisposable, ID
     public Task<IReadOnlyList<MinuteTally>> CountAsync(AdKey key, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
         _writer.CountAsync(key, from, to, cancellationToken);
 
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AdKey>> ListActiveAdsAsync(DateTimeOffset hour, int slice, CancellationToken cancellationToken = default)
+    {
+        if (hour != MinuteBucket.Truncate(hour, Granularity.Hour))
+        {
+            throw new ArgumentException($"{hour:O} does not start a UTC hour.", nameof(hour));
+        }
+
+        return _writer.ListActiveAdsAsync(hour, slice, cancellationToken);
+    }
+
     /// <summary>Releases this reference; the last one answers what is queued, then closes the files.</summary>
     public async ValueTask DisposeAsync()
     {

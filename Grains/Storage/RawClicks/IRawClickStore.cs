@@ -20,4 +20,12 @@ public interface IRawClickStore
     /// timestamp, in [<paramref name="from"/>, <paramref name="to"/>); minutes without any are left out.
     /// </summary>
     Task<IReadOnlyList<MinuteTally>> CountAsync(AdKey key, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The ad shards of <paramref name="slice"/> (see <see cref="AdSlice"/>) with at least one accepted billable
+    /// event timed in the UTC hour starting at <paramref name="hour"/>, in ordinal order of their string keys.
+    /// Read from an index kept as events are written, never by scanning the events. It may also name ads
+    /// without such events (a write that failed part-way, a refused duplicate), never leave one out.
+    /// </summary>
+    Task<IReadOnlyList<AdKey>> ListActiveAdsAsync(DateTimeOffset hour, int slice, CancellationToken cancellationToken = default);
 }

@@ -12,6 +12,9 @@ internal sealed class RawClickIndex(TimeSpan forgetAfterExpiry)
     private readonly Dictionary<(AdEventKind Kind, Guid ImpressionId), long> _registry = [];
     private readonly Dictionary<AdKey, Dictionary<long, MinuteTally>> _tallies = [];
 
+    // Which ad shards have billable events in each UTC hour (in ticks), per ad slice, for reconciliation.
+    private readonly Dictionary<(long Hour, int Slice), SortedSet<string>> _activeAds = [];
+
     public int RegisteredIds => _registry.Count;
 
     /// <summary>
@@ -38,6 +41,12 @@ internal sealed class RawClickIndex(TimeSpan forgetAfterExpiry)
         }
 
         var minute = e.Minute;
+        if (!minutes.ContainsKey(minute.UtcTicks))
+        {
+            // An ad's first event of a minute is the only one that can be its first of the hour.
+            MarkActive(key, minute);
+        }
+
         var tally = minutes.GetValueOrDefault(minute.UtcTicks, new MinuteTally(minute, 0, 0));
         minutes[minute.UtcTicks] = e.Kind == AdEventKind.Click
             ? tally with { Clicks = tally.Clicks + 1 }
@@ -76,6 +85,25 @@ internal sealed class RawClickIndex(TimeSpan forgetAfterExpiry)
 
         return [.. minutes.Where(m => m.Key >= first && m.Key < end).OrderBy(m => m.Key).Select(m => m.Value)];
     }
+
+    private void MarkActive(AdKey key, DateTimeOffset minute)
+    {
+        var hour = minute.UtcTicks - minute.UtcTicks % TimeSpan.TicksPerHour;
+        var slice = AdSlice.Of(key.AdId);
+        if (!_activeAds.TryGetValue((hour, slice), out var active))
+        {
+            active = new SortedSet<string>(StringComparer.Ordinal);
+            _activeAds.Add((hour, slice), active);
+        }
+
+        active.Add(key.ToString());
+    }
+
+    /// <summary>The ad shards of <paramref name="slice"/> with billable events in the hour starting at <paramref name="hour"/>.</summary>
+    public IReadOnlyList<AdKey> ActiveAds(DateTimeOffset hour, int slice) =>
+        _activeAds.TryGetValue((hour.UtcTicks, slice), out var active)
+            ? [.. active.Select(k => AdKey.TryParse(k, out var key) ? key : throw new InvalidOperationException($"Bad ad key '{k}' in the index."))]
+            : [];
 
     /// <summary>Forgets the ids whose token expired more than the margin before <paramref name="now"/>.</summary>
     public int Prune(DateTimeOffset now)

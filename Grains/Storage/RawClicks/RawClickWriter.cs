@@ -62,6 +62,9 @@ internal sealed class RawClickWriter : IAsyncDisposable
     public Task<IReadOnlyList<MinuteTally>> CountAsync(AdKey key, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
         SendAsync(new CountRequest(key, from, to), cancellationToken);
 
+    public Task<IReadOnlyList<AdKey>> ListActiveAdsAsync(DateTimeOffset hour, int slice, CancellationToken cancellationToken) =>
+        SendAsync(new ActiveAdsRequest(hour, slice), cancellationToken);
+
     /// <summary>Answers what is queued, then closes the files.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -147,6 +150,11 @@ internal sealed class RawClickWriter : IAsyncDisposable
         {
             count.Completion.TrySetResult(_index.Count(count.Key, count.From, count.To));
         }
+
+        foreach (var list in group.OfType<ActiveAdsRequest>())
+        {
+            list.Completion.TrySetResult(_index.ActiveAds(list.Hour, list.Slice));
+        }
     }
 
     private List<AdEvent> Register(AppendRequest append, DateTimeOffset now)
@@ -191,6 +199,13 @@ internal sealed class RawClickWriter : IAsyncDisposable
         public DateTimeOffset From => from;
 
         public DateTimeOffset To => to;
+    }
+
+    private sealed class ActiveAdsRequest(DateTimeOffset hour, int slice) : Request<IReadOnlyList<AdKey>>
+    {
+        public DateTimeOffset Hour => hour;
+
+        public int Slice => slice;
     }
 
     private sealed class PruneRequest : Request

@@ -299,6 +299,32 @@ public sealed class DuckDbAggregateStoreTests : IAsyncLifetime
         Assert.Equal(42, await query.ExecuteScalarAsync(Ct));
     }
 
+    [Fact]
+    public async Task ReadHourAsync_RowsOfSeveralSlicesAndHours_ReturnsOnlyTheSlicesRowsInTheHour()
+    {
+        var store = Open();
+        var ad = Guid.Parse("5a000000-0000-4000-8000-000000000001");
+        var sameSlice = Guid.Parse("5affffff-0000-4000-8000-000000000002");
+        var otherSlice = Guid.Parse("5b000000-0000-4000-8000-000000000003");
+        var inHour = new[]
+        {
+            Row(ad, T0, 1, 2, version: 7),
+            Row(ad, T0.AddMinutes(59), 3, 4, version: 8, shard: 1),
+            Row(sameSlice, T0.AddMinutes(30), 5, 6, version: 9),
+        };
+        await store.WriteAsync([.. inHour, Row(ad, T0.AddHours(1), 9, 9, 1), Row(ad, T0.AddMinutes(-1), 9, 9, 1), Row(otherSlice, T0, 9, 9, 1)], Ct);
+
+        var rows = await store.ReadHourAsync(T0, AdSlice.Of(ad), Ct);
+
+        Assert.Equal(inHour, rows);
+    }
+
+    [Fact]
+    public async Task ReadHourAsync_TimeInsideAnHour_Throws()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => Open().ReadHourAsync(T0.AddMinutes(1), 0, Ct));
+    }
+
     private static MinuteCountRow Row(Guid ad, DateTimeOffset minute, long clicks, long impressions, long version, int shard = 0, Guid? campaign = null, Guid? advertiser = null) =>
         new(ad, shard, campaign ?? Campaign, advertiser ?? Advertiser, minute, clicks, impressions, version);
 

@@ -158,6 +158,38 @@ public abstract class RawClickStoreContractTests
         Assert.Equal([new MinuteTally(Start, ids.Length, 0)], tallies);
     }
 
+    [Fact]
+    public async Task ListActiveAds_BillableEventsInTwoHours_NamesEachShardInItsHoursAndSliceOnly()
+    {
+        var shard2 = Key with { Shard = 2 };
+        var quiet = new AdKey(Guid.NewGuid(), 0);
+        await Store.AppendNewAsync(Key, [Event(AdEventKind.Click, Guid.NewGuid(), Start.AddMinutes(10)), Event(AdEventKind.Impression, Guid.NewGuid(), Start.AddMinutes(70))], Cancellation);
+        await Store.AppendNewAsync(shard2, [Event(AdEventKind.Impression, Guid.NewGuid(), Start.AddMinutes(59))], Cancellation);
+        await Store.AppendNewAsync(quiet, [Event(AdEventKind.Click, Guid.NewGuid(), Start.AddMinutes(5), billable: false) with { AdId = quiet.AdId }], Cancellation);
+
+        var slice = AdSlice.Of(Key.AdId);
+        var first = await Store.ListActiveAdsAsync(Start, slice, Cancellation);
+        var second = await Store.ListActiveAdsAsync(Start.AddHours(1), slice, Cancellation);
+        var before = await Store.ListActiveAdsAsync(Start.AddHours(-1), slice, Cancellation);
+        var otherSlice = await Store.ListActiveAdsAsync(Start, (slice + 1) % AdSlice.Count, Cancellation);
+        var quietSlice = await Store.ListActiveAdsAsync(Start, AdSlice.Of(quiet.AdId), Cancellation);
+
+        // Tests share stores, so only this test's ads are looked at; the order is that of the string keys.
+        Assert.Equal([Key, shard2], first.Where(k => k.AdId == Key.AdId));
+        Assert.Equal([Key], second.Where(k => k.AdId == Key.AdId));
+        Assert.DoesNotContain(before, k => k.AdId == Key.AdId);
+        Assert.DoesNotContain(otherSlice, k => k.AdId == Key.AdId);
+        Assert.DoesNotContain(quietSlice, k => k.AdId == quiet.AdId);
+        Assert.All(first, k => Assert.Equal(slice, AdSlice.Of(k.AdId)));
+        Assert.Equal(first.Select(k => k.ToString()).Order(StringComparer.Ordinal), first.Select(k => k.ToString()));
+    }
+
+    [Fact]
+    public async Task ListActiveAds_TimeInsideAnHour_Throws()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.ListActiveAdsAsync(Start.AddMinutes(1), 0, Cancellation));
+    }
+
     protected AdEvent Event(AdEventKind kind, Guid impressionId, DateTimeOffset? at = null, bool billable = true) =>
         new(kind, impressionId, Key.AdId, CampaignId, at ?? Start, Start.AddMinutes(-1), Start.AddHours(1), billable, "Mozilla/5.0", "203.0.113.0");
 }
