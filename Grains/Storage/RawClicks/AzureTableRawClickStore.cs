@@ -18,6 +18,8 @@ namespace Orleans.AdClicks.Storage.RawClicks;
 /// (kind letter + impression id), so inserting a duplicate fails with 409. Partitions are spread over the
 /// given accounts (~20,000 entities/s each) by a fixed hash of the partition key: the account list must not
 /// change while its tables are kept.
+/// An hour index ("rawclickshours20261128", see <see cref="RawClickHourIndex"/>) names the ad shards with billable
+/// events in each UTC hour, for reconciliation; it is written before the events it names.
 /// The store starts an hourly timer (first run a minute after start) that drops tables past retention.
 /// </remarks>
 public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
@@ -37,6 +39,7 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
     private readonly RawClickTransactionWriter _writer;
     private readonly ResiliencePipeline _pipeline;
     private readonly RecentRawClickIds _recent;
+    private readonly RawClickHourIndex _hourIndex;
     private readonly ITimer _dropTimer;
 
     public AzureTableRawClickStore(IReadOnlyList<TableServiceClient> accounts, AzureTableRawClickStoreOptions options, TimeProvider timeProvider, ILogger<AzureTableRawClickStore> logger)
@@ -55,6 +58,7 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
         _tables = new RawClickTables(accounts, _pipeline);
         _writer = new RawClickTransactionWriter(_tables, _pipeline, logger);
         _recent = new RecentRawClickIds(options.RecentIdsCapacity);
+        _hourIndex = new RawClickHourIndex(_layout, _tables, _pipeline, options.IndexedAdHoursCapacity, logger);
         _dropTimer = timeProvider.CreateTimer(_ => _ = DropOnTimerAsync(), null, FirstDropAfter, DropPeriod);
     }
 
@@ -75,6 +79,9 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
                 candidates.Add(e);
             }
         }
+
+        // Index first: a failure between the two leaves an index row too many, never an event it does not name.
+        await _hourIndex.AddAsync(key, candidates, cancellationToken);
 
         var chunks = candidates
             .Select(e => (Partition: _layout.PartitionOf(e), Event: e))
@@ -100,7 +107,7 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
     /// A billable event is never later than its token's expiry, so its token was issued at most
     /// MaxTokenLifetime before <paramref name="from"/>: those days' tables are read, every partition of the ad.
     /// That scans the ad's partitions of each day (filtered by shard, time and billable on the server):
-    /// fine for one ad's recount, but reconciliation of every ad will want a cheaper per-minute index.
+    /// fine for one ad's recount; reconciliation recounts only the ads the hour index names for the hour.
     /// </remarks>
     public async Task<IReadOnlyList<MinuteTally>> CountAsync(AdKey key, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
@@ -136,7 +143,21 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
             .Select(minute => new MinuteTally(minute.Key, minute.LongCount(row => row.Kind == AdEventKind.Click), minute.LongCount(row => row.Kind != AdEventKind.Click)))
             .ToList();
     }
-    /// <summary>Drops every day table older than RetentionDays in every account; returns how many it dropped.</summary>
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AdKey>> ListActiveAdsAsync(DateTimeOffset hour, int slice, CancellationToken cancellationToken = default)
+    {
+        if (hour != MinuteBucket.Truncate(hour, Granularity.Hour))
+        {
+            throw new ArgumentException($"{hour:O} does not start a UTC hour.", nameof(hour));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(slice);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(slice, AdSlice.Count);
+        return _hourIndex.ListAsync(hour, slice, cancellationToken);
+    }
+
+    /// <summary>Drops every day table and hour index table older than RetentionDays in every account; returns how many it dropped.</summary>
     public async Task<int> DropExpiredTablesAsync(CancellationToken cancellationToken = default)
     {
         var today = DateOnly.FromDateTime(_timeProvider.GetUtcNow().UtcDateTime);
@@ -144,10 +165,12 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
         var dropped = 0;
         for (var account = 0; account < _tables.Accounts; account++)
         {
+            // Two name ranges: the day tables' prefix is followed by digits, the index tables' by "hours".
             var names = await _tables.ListAsync(account, _layout.TableName(DateOnly.MinValue), _layout.TableName(oldestKept.AddDays(-1)), cancellationToken);
+            names.AddRange(await _tables.ListAsync(account, _layout.HourTableName(DateOnly.MinValue), _layout.HourTableName(oldestKept.AddDays(-1)), cancellationToken));
             foreach (var name in names)
             {
-                if (_layout.TryParseDay(name, out var day) && day < oldestKept)
+                if ((_layout.TryParseDay(name, out var day) || _layout.TryParseHourDay(name, out day)) && day < oldestKept)
                 {
                     await _tables.DeleteAsync(account, name, cancellationToken);
                     AzureTableRawClickStoreLog.Dropped(_logger, name, account, _options.RetentionDays);

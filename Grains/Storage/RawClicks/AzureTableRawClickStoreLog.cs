@@ -16,4 +16,7 @@ internal static partial class AzureTableRawClickStoreLog
 
     [LoggerMessage(4, LogLevel.Error, "Dropping expired raw click tables failed; the next run tries again")]
     public static partial void DropFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Warning, "Skipped hour index row {RowKey} in {Table}/{PartitionKey}: not an ad key")]
+    public static partial void BadIndexRow(ILogger logger, string table, string partitionKey, string rowKey);
 }

@@ -3,7 +3,10 @@ namespace Orleans.AdClicks.Storage.RawClicks;
 /// <summary>How <see cref="AzureTableRawClickStore"/> lays raw events out in Azure Table Storage ("AdClicks:RawClicks").</summary>
 public sealed class AzureTableRawClickStoreOptions
 {
-    /// <summary>Tables are named prefix + yyyyMMdd of the token's issue day; letters and digits, starting with a letter.</summary>
+    /// <summary>
+    /// Tables are named prefix + yyyyMMdd of the token's issue day, hour index tables prefix + "hours" + yyyyMMdd of the
+    /// event day; 1–50 letters and digits, starting with a letter.
+    /// </summary>
     public string TablePrefix { get; set; } = "rawclicks";
 
     /// <summary>Partitions one ad's events are spread over (1–100). Changing it on live data breaks dedup: never do.</summary>
@@ -21,11 +24,14 @@ public sealed class AzureTableRawClickStoreOptions
     /// <summary>Dedup keys remembered in memory as stored, to refuse quick retries without a 409; 0 turns it off.</summary>
     public int RecentIdsCapacity { get; set; } = 1_000_000;
 
+    /// <summary>(hour, ad shard) pairs remembered in memory as in the hour index, so each costs one upsert per process; 0 turns it off.</summary>
+    public int IndexedAdHoursCapacity { get; set; } = 1_000_000;
+
     internal void Validate()
     {
-        if (TablePrefix.Length is 0 or > 55 || !char.IsAsciiLetter(TablePrefix[0]) || !TablePrefix.All(char.IsAsciiLetterOrDigit))
+        if (TablePrefix.Length is 0 or > RawClickLayout.MaxTablePrefixLength || !char.IsAsciiLetter(TablePrefix[0]) || !TablePrefix.All(char.IsAsciiLetterOrDigit))
         {
-            throw new ArgumentException($"TablePrefix '{TablePrefix}' must be 1–55 ASCII letters or digits, starting with a letter.");
+            throw new ArgumentException($"TablePrefix '{TablePrefix}' must be 1–{RawClickLayout.MaxTablePrefixLength} ASCII letters or digits, starting with a letter.");
         }
 
         if (PartitionsPerAd is < 1 or > 100)
@@ -47,6 +53,11 @@ public sealed class AzureTableRawClickStoreOptions
         if (RecentIdsCapacity < 0)
         {
             throw new ArgumentException($"RecentIdsCapacity must not be negative, not {RecentIdsCapacity}.");
+        }
+
+        if (IndexedAdHoursCapacity < 0)
+        {
+            throw new ArgumentException($"IndexedAdHoursCapacity must not be negative, not {IndexedAdHoursCapacity}.");
         }
 
         if (MaxConcurrentTransactions < 1)

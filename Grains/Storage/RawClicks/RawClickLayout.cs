@@ -13,6 +13,13 @@ namespace Orleans.AdClicks.Storage.RawClicks;
 internal sealed class RawClickLayout(string tablePrefix, int partitionsPerAd, int accounts)
 {
     private const string DayFormat = "yyyyMMdd";
+    private const string HourFormat = "yyyyMMddHH";
+
+    // Letters sort after digits, so the index tables lie outside the day tables' name range and vice versa.
+    private const string HourIndexInfix = "hours";
+
+    /// <summary>The longest prefix that keeps the hour index tables' names (prefix, "hours", yyyyMMdd) within Table Storage's 63 characters.</summary>
+    public const int MaxTablePrefixLength = 50;
 
     public int PartitionsPerAd => partitionsPerAd;
 
@@ -32,16 +39,37 @@ internal sealed class RawClickLayout(string tablePrefix, int partitionsPerAd, in
     public string TableName(DateOnly issueDay) => tablePrefix + issueDay.ToString(DayFormat, CultureInfo.InvariantCulture);
 
     /// <summary>The issue day of one of this layout's tables; false for any other table.</summary>
-    public bool TryParseDay(string tableName, out DateOnly day)
+    public bool TryParseDay(string tableName, out DateOnly day) => TryParseDay(tableName, tablePrefix, out day);
+
+    /// <summary>The hour index table of one UTC day of event time: which ad shards have billable events in each hour.</summary>
+    public string HourTableName(DateOnly eventDay) => tablePrefix + HourIndexInfix + eventDay.ToString(DayFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>The event day of one of this layout's hour index tables; false for any other table.</summary>
+    public bool TryParseHourDay(string tableName, out DateOnly day) => TryParseDay(tableName, tablePrefix + HourIndexInfix, out day);
+
+    /// <summary>Where the hour index lists the ads of <paramref name="slice"/> active in <paramref name="hour"/> (a UTC hour start).</summary>
+    public RawClickPartition HourPartitionOf(DateTimeOffset hour, int slice)
     {
-        day = default;
-        return tableName.Length == tablePrefix.Length + DayFormat.Length
-            && tableName.StartsWith(tablePrefix, StringComparison.Ordinal)
-            && DateOnly.TryParseExact(tableName.AsSpan(tablePrefix.Length), DayFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+        // 256 partitions an hour, so the burst of first events at the start of an hour is spread.
+        var partitionKey = hour.UtcDateTime.ToString(HourFormat, CultureInfo.InvariantCulture) + "-" + AdSlice.Prefix(slice);
+        return new RawClickPartition(AccountOf(partitionKey), HourTableName(DateOnly.FromDateTime(hour.UtcDateTime)), partitionKey);
     }
+
+    /// <summary>The hour index row of an ad shard: its string key with '-' for '#', which row keys must not contain.</summary>
+    public static string HourRowKey(AdKey key) => key.ToString().Replace('#', '-');
+
+    public static bool TryParseHourRowKey(string rowKey, out AdKey key) => AdKey.TryParse(rowKey.Replace('-', '#'), out key);
 
     public int AccountOf(string partitionKey) =>
         (int)(XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(partitionKey)) % (uint)accounts);
+
+    private static bool TryParseDay(string tableName, string namePrefix, out DateOnly day)
+    {
+        day = default;
+        return tableName.Length == namePrefix.Length + DayFormat.Length
+            && tableName.StartsWith(namePrefix, StringComparison.Ordinal)
+            && DateOnly.TryParseExact(tableName.AsSpan(namePrefix.Length), DayFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+    }
 
     // Hashed rather than taken from the id's bytes, so it is independent of the ad's counting shard (AdKey.For).
     private int Bucket(Guid impressionId)

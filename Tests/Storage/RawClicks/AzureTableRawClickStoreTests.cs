@@ -149,8 +149,10 @@ public sealed class AzureTableRawClickStoreTests(AzuriteFixture fixture) : RawCl
 
         var dropped = await store.DropExpiredTablesAsync(Cancellation);
 
-        Assert.Equal(2, dropped);
+        // Each event's hour is on its issue day, so each day has a day table and an hour index table.
+        Assert.Equal(4, dropped);
         Assert.Equal([.. daysAgo[2..].Select(d => TableOf(prefix, today.AddDays(-d)))], await TablesAsync(prefix));
+        Assert.Equal([.. daysAgo[2..].Select(d => TableOf(prefix + "hours", today.AddDays(-d)))], await TablesAsync(prefix + "hours"));
         Assert.Single(await TablesAsync("x" + prefix));
     }
 
@@ -185,6 +187,110 @@ public sealed class AzureTableRawClickStoreTests(AzuriteFixture fixture) : RawCl
         Assert.Empty(again);
     }
 
+    [Fact]
+    public async Task AppendNew_RawInsertFailsAfterIndex_AdStillListed()
+    {
+        var failing = new FailTransactions();
+        var options = new TableClientOptions();
+        options.AddPolicy(failing, HttpPipelinePosition.PerRetry);
+        var prefix = NewPrefix();
+        var store = Create(o => o.TablePrefix = prefix, accounts: [new TableServiceClient(fixture.Azurite.ConnectionString, options)]);
+        var click = Event(AdEventKind.Click, Guid.NewGuid(), Start.AddMinutes(5));
+
+        // One ad-hour's index row is a single upsert; the raw events always go in as a transaction.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.AppendNewAsync(Key, [click], Cancellation));
+        var listed = await Create(o => o.TablePrefix = prefix).ListActiveAdsAsync(Start, AdSlice.Of(Key.AdId), Cancellation);
+
+        Assert.True(failing.Failed > 0, "no transaction was attempted, so the test proved nothing");
+        Assert.Equal([Key], listed);
+        Assert.Equal(0, await CountEntitiesAsync(First.GetTableClient(TableOf(prefix, click.TokenIssuedAt))));
+    }
+
+    [Fact]
+    public async Task AppendNew_AdHourIndexedBefore_UpsertsOncePerProcess()
+    {
+        var prefix = NewPrefix();
+        var store = Create(o => o.TablePrefix = prefix);
+        await store.AppendNewAsync(Key, [Event(AdEventKind.Click, Guid.NewGuid(), Start.AddMinutes(1))], Cancellation);
+        var partition = new RawClickLayout(prefix, 8, 1).HourPartitionOf(Start, AdSlice.Of(Key.AdId));
+        var index = First.GetTableClient(partition.Table);
+        // Gone from the index: only a new upsert can bring it back.
+        await index.DeleteEntityAsync(partition.PartitionKey, RawClickLayout.HourRowKey(Key), cancellationToken: Cancellation);
+
+        await store.AppendNewAsync(Key, [Event(AdEventKind.Click, Guid.NewGuid(), Start.AddMinutes(2))], Cancellation);
+        var afterSameProcess = await store.ListActiveAdsAsync(Start, AdSlice.Of(Key.AdId), Cancellation);
+        var otherProcess = Create(o => o.TablePrefix = prefix);
+        await otherProcess.AppendNewAsync(Key, [Event(AdEventKind.Click, Guid.NewGuid(), Start.AddMinutes(3))], Cancellation);
+        var afterOtherProcess = await store.ListActiveAdsAsync(Start, AdSlice.Of(Key.AdId), Cancellation);
+
+        Assert.Empty(afterSameProcess);
+        Assert.Equal([Key], afterOtherProcess);
+    }
+
+    [Fact]
+    public async Task ListActiveAds_TwoAccountsAndAnotherProcess_ListsEveryAdFromItsPartitionsAccount()
+    {
+        var prefix = NewPrefix();
+        var ads = Enumerable.Range(0, 20).Select(i => new AdKey(Guid.NewGuid(), i % 3)).ToList();
+        var store = Create(o => o.TablePrefix = prefix, accounts: [First, Second]);
+        await Task.WhenAll(ads.Select(ad => store.AppendNewAsync(ad, [Event(AdEventKind.Impression, Guid.NewGuid(), Start.AddMinutes(30)) with { AdId = ad.AdId }], Cancellation)));
+
+        var otherProcess = Create(o => o.TablePrefix = prefix, accounts: [First, Second]);
+        var listed = await Task.WhenAll(ads.Select(ad => otherProcess.ListActiveAdsAsync(Start, AdSlice.Of(ad.AdId), Cancellation)));
+
+        Assert.All(ads.Zip(listed), pair => Assert.Contains(pair.First, pair.Second));
+        var layout = new RawClickLayout(prefix, 8, 2);
+        var accounts = new HashSet<int>();
+        foreach (var ad in ads)
+        {
+            var partition = layout.HourPartitionOf(Start, AdSlice.Of(ad.AdId));
+            var row = await (partition.Account == 0 ? First : Second).GetTableClient(partition.Table)
+                .GetEntityIfExistsAsync<TableEntity>(partition.PartitionKey, RawClickLayout.HourRowKey(ad), cancellationToken: Cancellation);
+            Assert.True(row.HasValue, $"{ad} is not indexed in account {partition.Account}");
+            accounts.Add(partition.Account);
+        }
+
+        Assert.Equal(2, accounts.Count);
+    }
+
+    [Fact]
+    public async Task ListActiveAds_ManyAdsOfOneSliceAtOnce_ListsEachOnce()
+    {
+        var prefix = NewPrefix();
+        var store = Create(o => o.TablePrefix = prefix);
+        // More than a transaction's worth of rows in one index partition, written concurrently.
+        var ads = Enumerable.Range(0, 150).Select(i => new AdKey(InSlice(0x5a), i % 2)).ToList();
+
+        await Task.WhenAll(ads.Select(ad => store.AppendNewAsync(ad, [Event(AdEventKind.Click, Guid.NewGuid(), Start) with { AdId = ad.AdId }, Event(AdEventKind.Click, Guid.NewGuid(), Start.AddHours(1)) with { AdId = ad.AdId }], Cancellation)));
+        var listed = await store.ListActiveAdsAsync(Start, 0x5a, Cancellation);
+        var nextHour = await store.ListActiveAdsAsync(Start.AddHours(1), 0x5a, Cancellation);
+
+        var expected = ads.OrderBy(ad => ad.ToString(), StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, listed);
+        Assert.Equal(expected, nextHour);
+    }
+
+    /// <summary>Rejects every entity-group transaction for good (not a transient failure); single-entity requests pass.</summary>
+    private sealed class FailTransactions : HttpPipelinePolicy
+    {
+        private int _failed;
+
+        public int Failed => _failed;
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => throw new NotSupportedException();
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            if (message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _failed);
+                throw new InvalidOperationException("The transaction was rejected.");
+            }
+
+            await ProcessNextAsync(message, pipeline);
+        }
+    }
+
     /// <summary>Lets the first transaction reach the table, then throws as if the connection dropped before the answer.</summary>
     private sealed class LoseFirstBatchAnswer : HttpPipelinePolicy
     {
@@ -216,6 +322,13 @@ public sealed class AzureTableRawClickStoreTests(AzuriteFixture fixture) : RawCl
 
     private AdEvent IssuedOn(DateTimeOffset day) =>
         Event(AdEventKind.Click, Guid.NewGuid(), day.AddHours(1)) with { TokenIssuedAt = day.AddMinutes(30), TokenExpiresAt = day.AddHours(2) };
+
+    private static Guid InSlice(int slice)
+    {
+        var bytes = Guid.NewGuid().ToByteArray(bigEndian: true);
+        bytes[0] = (byte)slice;
+        return new Guid(bytes, bigEndian: true);
+    }
 
     private static string NewPrefix() => "t" + Guid.NewGuid().ToString("N")[..12];
 
