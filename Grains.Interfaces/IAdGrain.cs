@@ -1,4 +1,5 @@
 using Orleans.AdClicks.Models;
+using Orleans.AdClicks.Reconciliation;
 
 namespace Orleans.AdClicks;
 
@@ -16,6 +17,12 @@ public interface IAdGrain : IGrainWithStringKey
 
     /// <summary>Pauses, resumes or archives the ad; an archived ad stays archived.</summary>
     Task<AdChange> SetStatusAsync(AdStatus status);
+
+    /// <summary>
+    /// Recounts the given minutes of this shard from the raw store and writes them to the aggregate store,
+    /// zeros included, in turn with its own counting so no flush of an older count can undo the repair.
+    /// </summary>
+    Task<RepairedMinutes> RepairMinutesAsync(IReadOnlyList<DateTimeOffset> minutes);
 
     /// <summary>The ad, or null when it does not exist.</summary>
     [Concurrency.AlwaysInterleave]

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Reconciliation;
 using Orleans.AdClicks.Storage.Aggregates;
 using Orleans.AdClicks.Storage.RawClicks;
 using Orleans.Streams;
@@ -69,8 +70,24 @@ public sealed partial class AdGrain
         return Task.CompletedTask;
     }
 
-    /// <summary>Sets <paramref name="minutes"/> (ascending) to their recount from the raw store.</summary>
-    private async Task RecountAsync(IReadOnlyList<DateTimeOffset> minutes)
+    public async Task<RepairedMinutes> RepairMinutesAsync(IReadOnlyList<DateTimeOffset> minutes)
+    {
+        var ordered = minutes.Select(MinuteBucket.Of).Distinct().Order().ToList();
+        await RecountAsync(ordered, writeZeros: true);
+        if (!await FlushAsync(CancellationToken.None))
+        {
+            throw new InvalidOperationException($"Ad {_key}: the repaired minute counts could not be written; they are retried on the next flush.");
+        }
+
+        LogRepaired(_key.ToString(), ordered.Count);
+        return new RepairedMinutes(CampaignId, _info?.AdvertiserId ?? Guid.Empty, ordered.Count);
+    }
+
+    /// <summary>
+    /// Sets <paramref name="minutes"/> (ascending) to their recount from the raw store. A minute recounted
+    /// to zero is written only when <paramref name="writeZeros"/>: a repair must overwrite a wrong row.
+    /// </summary>
+    private async Task RecountAsync(IReadOnlyList<DateTimeOffset> minutes, bool writeZeros = false)
     {
         if (minutes.Count == 0)
         {
@@ -81,12 +98,13 @@ public sealed partial class AdGrain
         foreach (var minute in minutes)
         {
             tallies.TryGetValue(minute, out var tally);
-            _counts.Load(minute, tally.Clicks, tally.Impressions);
+            _counts.Load(minute, tally.Clicks, tally.Impressions, writeZeros);
             _uncertain.Remove(minute);
         }
     }
 
-    private async Task FlushAsync(CancellationToken cancellationToken)
+    /// <summary>Writes the dirty minutes; false when the write failed and they stay dirty.</summary>
+    private async Task<bool> FlushAsync(CancellationToken cancellationToken)
     {
         if (_uncertain.Count > 0)
         {
@@ -102,15 +120,14 @@ public sealed partial class AdGrain
 
         if (_counts.DirtyCount == 0)
         {
-            return;
+            return true;
         }
 
         var dirty = _counts.Dirty();
         var version = time.GetUtcNow().UtcTicks;
-        var campaignId = _info?.CampaignId ?? _campaignOfEvents;
         var advertiserId = _info?.AdvertiserId ?? Guid.Empty;
         var rows = dirty
-            .Select(m => new MinuteCountRow(_key.AdId, _key.Shard, campaignId, advertiserId, m.Minute, m.Clicks, m.Impressions, version))
+            .Select(m => new MinuteCountRow(_key.AdId, _key.Shard, CampaignId, advertiserId, m.Minute, m.Clicks, m.Impressions, version))
             .ToList();
         try
         {
@@ -120,12 +137,15 @@ public sealed partial class AdGrain
         {
             // Rows stay dirty and are written with a newer version on the next tick.
             LogFlushFailed(ex, _key.ToString(), rows.Count);
-            return;
+            return false;
         }
 
         _counts.MarkWritten(dirty);
         _counts.ForgetWrittenBefore(MinuteBucket.Of(time.GetUtcNow()) - KeepWrittenMinutes);
+        return true;
     }
+
+    private Guid CampaignId => _info?.CampaignId ?? _campaignOfEvents;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Ad {AdKey}: {Received} events received, {Accepted} new, {Billable} counted")]
     private partial void LogCounted(string adKey, int received, int accepted, int billable);
@@ -138,6 +158,9 @@ public sealed partial class AdGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ad {AdKey}: recounting {Minutes} minutes after a failed raw write failed; retrying")]
     private partial void LogRecountFailed(Exception ex, string adKey, int minutes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ad {AdKey}: {Minutes} minutes repaired to their recount by reconciliation")]
+    private partial void LogRepaired(string adKey, int minutes);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Ad {AdKey}: stream error")]
     private partial void LogStreamError(Exception ex, string adKey);

@@ -18,10 +18,10 @@ public sealed class MinuteCounts
     /// <summary>True when the minute's count is known to this activation.</summary>
     public bool IsKnown(DateTimeOffset minute) => _minutes.ContainsKey(minute);
 
-    /// <summary>Sets a minute to a recounted value; it needs writing when it has any count.</summary>
-    public void Load(DateTimeOffset minute, long clicks, long impressions)
+    /// <summary>Sets a minute to a recounted value; it needs writing when it has any count, or when <paramref name="writeZero"/>.</summary>
+    public void Load(DateTimeOffset minute, long clicks, long impressions, bool writeZero = false)
     {
-        var entry = new Entry(clicks, impressions, Dirty: clicks + impressions > 0);
+        var entry = new Entry(clicks, impressions, Dirty: writeZero || clicks + impressions > 0);
         if (_minutes.TryGetValue(minute, out var old) && old.Dirty)
         {
             DirtyCount--;

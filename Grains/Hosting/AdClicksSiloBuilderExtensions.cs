@@ -3,6 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.AdClicks.Reconciliation;
 using Orleans.AdClicks.Storage.Aggregates;
 using Orleans.AdClicks.Storage.GrainState;
 using Orleans.AdClicks.Storage.RawClicks;
@@ -27,6 +29,9 @@ public static class AdClicksSiloBuilderExtensions
 
         if (settings.AzureStorage is null)
         {
+            // One process holds the embedded cluster, so reminders need not outlive it: every start
+            // registers the hourly one again, and that tick catches up on the hours missed while down.
+            silo.UseInMemoryReminderService();
             silo.AddFileGrainStorage(Constants.GrainStore, Path.Combine(settings.DataPath, "grain-state"));
             silo.Services.AddSingleton<IRawClickStore>(sp => EmbeddedRawClickStore.Open(
                 Path.Combine(settings.DataPath, "raw-clicks"),
@@ -41,10 +46,25 @@ public static class AdClicksSiloBuilderExtensions
         }
 
         silo.AddClickStream(settings);
+        silo.AddReconciliation(configuration);
         silo.Services.AddSingleton<IAggregateStore>(sp => DuckDbAggregateStore.Open(
             Path.Combine(settings.DataPath, "aggregates.duckdb"),
             sp.GetRequiredService<ILogger<DuckDbAggregateStore>>()));
         return silo;
+    }
+
+    private static void AddReconciliation(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var reconciliation = configuration.GetSection(ReconciliationOptions.Section).Get<ReconciliationOptions>() ?? new ReconciliationOptions();
+        reconciliation.Validate();
+        silo.Services.AddSingleton(Options.Create(reconciliation));
+        silo.Services.AddMetrics();
+        silo.Services.TryAddSingleton<ReconciliationMetrics>();
+
+        // Orleans refuses reminders under a minute unless told; tests run reconciliation every few seconds.
+        var shortest = new[] { reconciliation.Period, reconciliation.ResumePeriod, TimeSpan.FromMinutes(1) }.Min();
+        silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = shortest);
+        silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IReconciliationGrain>(0).EnsureScheduledAsync());
     }
 
     /// <summary>Joins the cluster: localhost membership when embedded, an Azure table when Azure Storage is configured.</summary>

@@ -82,6 +82,8 @@ public sealed class EmbeddedRawClickStore : IRawClickStore, IAsyncDisposable, ID
             throw new ArgumentException($"{hour:O} does not start a UTC hour.", nameof(hour));
         }
 
+        ArgumentOutOfRangeException.ThrowIfNegative(slice);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(slice, AdSlice.Count);
         return _writer.ListActiveAdsAsync(hour, slice, cancellationToken);
     }
 

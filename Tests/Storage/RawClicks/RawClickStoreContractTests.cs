@@ -190,6 +190,14 @@ public abstract class RawClickStoreContractTests
         await Assert.ThrowsAsync<ArgumentException>(() => Store.ListActiveAdsAsync(Start.AddMinutes(1), 0, Cancellation));
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(AdSlice.Count)]
+    public async Task ListActiveAds_SliceOutOfRange_Throws(int slice)
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.ListActiveAdsAsync(Start, slice, Cancellation));
+    }
+
     protected AdEvent Event(AdEventKind kind, Guid impressionId, DateTimeOffset? at = null, bool billable = true) =>
         new(kind, impressionId, Key.AdId, CampaignId, at ?? Start, Start.AddMinutes(-1), Start.AddHours(1), billable, "Mozilla/5.0", "203.0.113.0");
 }
