@@ -5,6 +5,7 @@ using Orleans.AdClicks.Api.Auth;
 using Orleans.AdClicks.Api.Beacons;
 using Orleans.AdClicks.Api.Campaigns;
 using Orleans.AdClicks.Api.Hosting;
+using Orleans.AdClicks.Api.Reconciliation;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -23,6 +24,7 @@ app.MapAdvertisersApi();
 app.MapCampaignsApi();
 app.MapAdsApi();
 app.MapAnalyticsApi();
+app.MapReconciliationApi();
 app.MapAdClicksOpenApi();
 
 app.Run();
