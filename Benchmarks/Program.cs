@@ -4,15 +4,18 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Orleans.AdClicks.Benchmarks.Load;
 using Orleans.AdClicks.Benchmarks.RawStore;
+using Orleans.AdClicks.Benchmarks.Reconciliation;
 
 // Commands: micro (BenchmarkDotNet), baseline-server (a bare 302 endpoint for wrk), tokens (mint tokens through the Api),
-// raw-store (the Azure Table raw click store against a plain Azure.Data.Tables loop).
+// raw-store (the Azure Table raw click store against a plain Azure.Data.Tables loop),
+// reconciliation (an hour's reconciliation run against a plain loop over the same stores).
 return args.FirstOrDefault() switch
 {
     "micro" => RunMicro(args[1..]),
     "baseline-server" => await BaselineServer.RunAsync(args[1..]),
     "tokens" => await TokenMinter.RunAsync(args[1..]),
     "raw-store" => await RawStoreBenchmark.RunAsync(args[1..]),
+    "reconciliation" => await ReconciliationBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -32,6 +35,7 @@ static int Usage()
           baseline-server [--urls http://127.0.0.1:5100]
           tokens --api http://127.0.0.1:5000 --admin-key KEY [--ads 100] [--count 100000] [--out tokens.txt]
           raw-store --connection-string CS [--count 20000] [--ads 50] [--duplicates 0.1] [--batch 200] [--parallel 4] [--rounds 2]
+          reconciliation [--events 100000] [--ads 1000] [--drift 0.01] [--rounds 3] [--connection-string CS]
         See docs/benchmarks.md.
         """);
     return 2;
