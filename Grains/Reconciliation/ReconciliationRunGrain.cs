@@ -25,9 +25,11 @@ public sealed partial class ReconciliationRunGrain(
 
     private DateTimeOffset _hour;
 
-    // The timer driving the run in progress in this activation, and the write of its start that it waits for.
+    // The timer driving the run in progress in this activation, the write of its start that it waits for,
+    // and what completes when it is done.
     private IGrainTimer? _runner;
     private Task _started = Task.CompletedTask;
+    private TaskCompletionSource? _runnerDone;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -37,6 +39,12 @@ public sealed partial class ReconciliationRunGrain(
 
     public async Task<ReconciliationReport> RunAsync()
     {
+        if (_runnerDone is { } finishing && run.State.Current is null)
+        {
+            // The last run is completing: a new one starts after it, not inside it.
+            await finishing.Task;
+        }
+
         if (_runner is null)
         {
             if (run.State.Current is null)
@@ -49,10 +57,11 @@ public sealed partial class ReconciliationRunGrain(
 
             // The run outlives this call: a one-shot timer drives it and keeps the activation alive meanwhile.
             // It interleaves, so reports can be read and this call answered while slices are out.
+            _runnerDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _runner = this.RegisterGrainTimer(RunSlicesAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true, Interleave = true });
         }
 
-        var report = run.State.Current ?? run.State.Completed[^1];
+        var report = run.State.Current!;
         await _started;
         await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumePeriod, options.Value.ResumePeriod);
         return report;
@@ -111,6 +120,8 @@ public sealed partial class ReconciliationRunGrain(
         {
             _runner?.Dispose();
             _runner = null;
+            _runnerDone?.SetResult();
+            _runnerDone = null;
         }
     }
 

@@ -118,13 +118,14 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
 
         var first = _layout.TableName(DateOnly.FromDateTime((from - _options.MaxTokenLifetime - ClockSkew).UtcDateTime));
         var last = _layout.TableName(DateOnly.FromDateTime((to + ClockSkew).UtcDateTime));
-        var queries = new List<(int Account, string Table, string PartitionKey)>();
-        foreach (var account in Enumerable.Range(0, _layout.PartitionsPerAd).Select(b => RawClickLayout.PartitionKey(key.AdId, b)).GroupBy(_layout.AccountOf))
+        // One range query per account and day table covers every partition of the ad there ("{adId}-00" to
+        // "{adId}-{last}"): the buckets of one ad sit next to each other in key order, and no other ad's between.
+        var lowest = RawClickLayout.PartitionKey(key.AdId, 0);
+        var highest = RawClickLayout.PartitionKey(key.AdId, _layout.PartitionsPerAd - 1);
+        var queries = new List<(int Account, string Table)>();
+        foreach (var account in Enumerable.Range(0, _layout.PartitionsPerAd).Select(b => _layout.AccountOf(RawClickLayout.PartitionKey(key.AdId, b))).Distinct())
         {
-            foreach (var table in await _tables.ListAsync(account.Key, first, last, cancellationToken))
-            {
-                queries.AddRange(account.Select(partitionKey => (account.Key, table, partitionKey)));
-            }
+            queries.AddRange((await _tables.ListAsync(account, first, last, cancellationToken)).Select(table => (account, table)));
         }
 
         var results = new ConcurrentBag<List<(DateTimeOffset Minute, AdEventKind Kind)>>();
@@ -133,7 +134,7 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
         {
             var table = _tables.Get(query.Account, query.Table);
             var filter = TableClient.CreateQueryFilter(
-                $"PartitionKey eq {query.PartitionKey} and Shard eq {key.Shard} and Billable eq {true} and EventTime ge {from} and EventTime lt {to}");
+                $"PartitionKey ge {lowest} and PartitionKey le {highest} and Shard eq {key.Shard} and Billable eq {true} and EventTime ge {from} and EventTime lt {to}");
             results.Add(await _pipeline.ExecuteAsync(async t => await ReadAsync(table, filter, t), token));
         });
 
