@@ -8,6 +8,10 @@ namespace Orleans.AdClicks.Reconciliation;
 public interface IReconciliationSliceGrain : IGrainWithStringKey
 {
     // A slice of a busy hour holds thousands of ads; the default 30 s would cut it short.
+    /// <summary>
+    /// Reconciles the slice for run <paramref name="runId"/>. When some ads fail it throws, and a retry of the
+    /// same run still reports what the failed attempts found and repaired (while this activation lives).
+    /// </summary>
     [ResponseTimeout("00:30:00")]
-    Task<SliceReconciliation> ReconcileAsync();
+    Task<SliceReconciliation> ReconcileAsync(Guid runId);
 }

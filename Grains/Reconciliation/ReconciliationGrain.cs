@@ -67,19 +67,31 @@ public sealed partial class ReconciliationGrain(
             return;
         }
 
-        state.State.LastScheduledHour = latest;
-        await RecordAsync(hours);
+        // Runs start before the tick is recorded: if one fails to start, the next tick starts them all again
+        // (a started one resumes, a finished one runs once more), and no hour is skipped.
         foreach (var hour in hours)
         {
             await RunGrain(hour).RunAsync();
         }
+
+        await RecordAsync(hours, latest);
     }
 
-    private async Task RecordAsync(IEnumerable<DateTimeOffset> hours)
+    private async Task RecordAsync(IReadOnlyList<DateTimeOffset> hours, DateTimeOffset? lastScheduled = null)
     {
         state.State.Hours.UnionWith(hours);
         state.State.Hours.RemoveWhere(h => h < time.GetUtcNow() - KeepHoursFor);
-        await state.WriteStateAsync();
+        state.State.LastScheduledHour = lastScheduled ?? state.State.LastScheduledHour;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // The state in memory is ahead of storage now; the next activation reads storage again.
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     private IReconciliationRunGrain RunGrain(DateTimeOffset hour) => GrainFactory.GetGrain<IReconciliationRunGrain>(ReconciliationHour.Key(hour));

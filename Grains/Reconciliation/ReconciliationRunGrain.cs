@@ -25,10 +25,10 @@ public sealed partial class ReconciliationRunGrain(
 
     private DateTimeOffset _hour;
 
-    // The timer driving the run in progress in this activation, the write of its start that it waits for,
-    // and what completes when it is done.
+    // The timer driving the run in progress in this activation, and what completes when it is done.
+    // Calls of RunAsync never interleave with each other (only the timer's callback interleaves), so
+    // checking and setting these needs no lock.
     private IGrainTimer? _runner;
-    private Task _started = Task.CompletedTask;
     private TaskCompletionSource? _runnerDone;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -51,7 +51,16 @@ public sealed partial class ReconciliationRunGrain(
             {
                 run.State.Current = ReconciliationReport.Start(_hour, time.GetUtcNow());
                 run.State.DoneSlices.Clear();
-                _started = run.WriteStateAsync();
+                try
+                {
+                    await run.WriteStateAsync();
+                }
+                catch
+                {
+                    run.State.Current = null;
+                    throw;
+                }
+
                 LogStarted(_hour, run.State.Current.RunId);
             }
 
@@ -62,7 +71,6 @@ public sealed partial class ReconciliationRunGrain(
         }
 
         var report = run.State.Current!;
-        await _started;
         await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumePeriod, options.Value.ResumePeriod);
         return report;
     }
@@ -85,7 +93,6 @@ public sealed partial class ReconciliationRunGrain(
     {
         try
         {
-            await _started;
             var pending = Enumerable.Range(0, AdSlice.Count).Where(s => !run.State.DoneSlices.Contains(s)).ToList();
             string? lastError = null;
             foreach (var wave in pending.Chunk(options.Value.MaxConcurrentSlices))
@@ -129,7 +136,7 @@ public sealed partial class ReconciliationRunGrain(
     {
         try
         {
-            return (slice, await GrainFactory.GetGrain<IReconciliationSliceGrain>(ReconciliationHour.SliceKey(_hour, slice)).ReconcileAsync(), null);
+            return (slice, await GrainFactory.GetGrain<IReconciliationSliceGrain>(ReconciliationHour.SliceKey(_hour, slice)).ReconcileAsync(run.State.Current!.RunId), null);
         }
         catch (Exception ex)
         {

@@ -21,43 +21,75 @@ public sealed class ReconciliationSliceGrain(
     ReconciliationMetrics metrics)
     : Grain, IReconciliationSliceGrain
 {
-    public async Task<SliceReconciliation> ReconcileAsync()
+    // What earlier attempts of the same run repaired before one of their ads failed: a retry finds those
+    // minutes right, so without this the report would lose them.
+    private readonly Dictionary<(AdKey Ad, DateTimeOffset Minute, AdEventKind Kind), ReconciliationMismatch> _repairedEarlier = [];
+    private long _rowsRepairedEarlier;
+    private Guid _runId;
+
+    public async Task<SliceReconciliation> ReconcileAsync(Guid runId)
     {
+        if (runId != _runId)
+        {
+            (_runId, _rowsRepairedEarlier) = (runId, 0);
+            _repairedEarlier.Clear();
+        }
+
         var (hour, slice) = ParseKey(this.GetPrimaryKeyString());
         var listing = rawClicks.ListActiveAdsAsync(hour, slice);
         var rowsByAd = (await aggregates.ReadHourAsync(hour, slice)).ToLookup(r => new AdKey(r.AdId, r.Shard));
         var ads = (await listing).Union(rowsByAd.Select(g => g.Key)).ToList();
 
         var mismatches = new ConcurrentBag<ReconciliationMismatch>();
+        var failures = new ConcurrentBag<(AdKey Ad, Exception Error)>();
         long events = 0;
         long repaired = 0;
         // The bodies run on the thread pool, off this activation: they touch only the stores and the injected grain factory.
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxConcurrentAds };
         await Parallel.ForEachAsync(ads, parallel, async (ad, token) =>
         {
-            var tallies = await rawClicks.CountAsync(ad, hour, hour.AddHours(1), token);
-            Interlocked.Add(ref events, tallies.Sum(t => t.Clicks + t.Impressions));
-            var differing = Compare(ad, tallies, rowsByAd[ad]);
-            if (differing.Count == 0)
+            try
             {
-                return;
-            }
+                var tallies = await rawClicks.CountAsync(ad, hour, hour.AddHours(1), token);
+                Interlocked.Add(ref events, tallies.Sum(t => t.Clicks + t.Impressions));
+                var differing = Compare(ad, tallies, rowsByAd[ad]);
+                if (differing.Count == 0)
+                {
+                    return;
+                }
 
-            var repair = await grains.GetGrain<IAdGrain>(ad.ToString()).RepairMinutesAsync([.. differing.Select(m => m.Minute).Distinct()]);
-            Interlocked.Add(ref repaired, repair.Rows);
-            foreach (var mismatch in differing)
+                var repair = await grains.GetGrain<IAdGrain>(ad.ToString()).RepairMinutesAsync([.. differing.Select(m => m.Minute).Distinct()]);
+                Interlocked.Add(ref repaired, repair.Rows);
+                foreach (var mismatch in differing)
+                {
+                    // A missing row names no owner; the ad's grain does.
+                    mismatches.Add(mismatch.AdvertiserId == Guid.Empty ? mismatch with { CampaignId = repair.CampaignId, AdvertiserId = repair.AdvertiserId } : mismatch);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // A missing row names no owner; the ad's grain does.
-                mismatches.Add(mismatch.AdvertiserId == Guid.Empty ? mismatch with { CampaignId = repair.CampaignId, AdvertiserId = repair.AdvertiserId } : mismatch);
+                failures.Add((ad, ex));
             }
         });
+
+        foreach (var mismatch in mismatches)
+        {
+            _repairedEarlier.TryAdd((new AdKey(mismatch.AdId, mismatch.Shard), mismatch.Minute, mismatch.Kind), mismatch);
+        }
+
+        _rowsRepairedEarlier += repaired;
+        if (!failures.IsEmpty)
+        {
+            var (ad, error) = failures.First();
+            throw new InvalidOperationException($"{failures.Count} of {ads.Count} ads could not be reconciled; ad {ad}: {error.Message}", error);
+        }
 
         var result = new SliceReconciliation(
             slice,
             ads.Count,
             events,
-            [.. mismatches.OrderBy(m => m.AdId).ThenBy(m => m.Shard).ThenBy(m => m.Minute).ThenBy(m => m.Kind)],
-            repaired);
+            [.. _repairedEarlier.Values.OrderBy(m => m.AdId).ThenBy(m => m.Shard).ThenBy(m => m.Minute).ThenBy(m => m.Kind)],
+            _rowsRepairedEarlier);
         metrics.SliceDone(result);
         return result;
     }
