@@ -6,7 +6,7 @@ namespace Orleans.AdClicks.Reconciliation;
 
 /// <summary>
 /// Runs the reconciliation of one hour: one slice worker per ad slice, a few at a time, each result
-/// persisted as its wave lands. Ingestion is never waited on: workers only read the stores and ask ad
+/// persisted as it lands. Ingestion is never waited on: workers only read the stores and ask ad
 /// grains to rewrite the minutes that differ. While a run is unfinished a reminder resumes it, so a failed
 /// slice or a lost silo delays the report but never loses the slices already done.
 /// </summary>
@@ -93,22 +93,27 @@ public sealed partial class ReconciliationRunGrain(
     {
         try
         {
-            var pending = Enumerable.Range(0, AdSlice.Count).Where(s => !run.State.DoneSlices.Contains(s)).ToList();
+            // A sliding window of slices: a slow slice holds one place, not a whole wave.
+            var pending = new Queue<int>(Enumerable.Range(0, AdSlice.Count).Where(s => !run.State.DoneSlices.Contains(s)));
+            var running = new List<Task<(int Slice, SliceReconciliation? Result, string? Error)>>();
             string? lastError = null;
-            foreach (var wave in pending.Chunk(options.Value.MaxConcurrentSlices))
+            while (pending.Count > 0 || running.Count > 0)
             {
-                var results = await Task.WhenAll(wave.Select(ReconcileSliceAsync));
-                foreach (var (slice, result, error) in results)
+                while (running.Count < options.Value.MaxConcurrentSlices && pending.TryDequeue(out var next))
                 {
-                    if (result is not null)
-                    {
-                        run.State.Current = run.State.Current!.Add(result);
-                        run.State.DoneSlices.Add(slice);
-                    }
-
-                    lastError = error ?? lastError;
+                    running.Add(ReconcileSliceAsync(next));
                 }
 
+                var finished = await Task.WhenAny(running);
+                running.Remove(finished);
+                var (slice, result, error) = await finished;
+                if (result is not null)
+                {
+                    run.State.Current = run.State.Current!.Add(result);
+                    run.State.DoneSlices.Add(slice);
+                }
+
+                lastError = error ?? lastError;
                 run.State.Current = run.State.Current! with { LastError = lastError };
                 await run.WriteStateAsync(cancellationToken);
             }
