@@ -17,11 +17,17 @@ public static class AdSlice
         return bytes[0];
     }
 
+    /// <summary>Throws unless <paramref name="slice"/> is 0–255.</summary>
+    public static void ThrowIfOutOfRange(int slice, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(slice))] string? name = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(slice, name);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(slice, Count, name);
+    }
+
     /// <summary>The slice as the first two hex digits its ad ids start with ("00"–"ff").</summary>
     public static string Prefix(int slice)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(slice);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(slice, Count);
+        ThrowIfOutOfRange(slice);
         return slice.ToString("x2", System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Orleans.AdClicks.Events;
 
 /// <summary>Aligns event times to the UTC buckets that counts are kept and reported in.</summary>
@@ -16,6 +18,15 @@ public static class MinuteBucket
         var ticksPerBucket = TicksPer(granularity);
         var utcTicks = time.UtcTicks;
         return new DateTimeOffset(utcTicks - utcTicks % ticksPerBucket, TimeSpan.Zero);
+    }
+
+    /// <summary>Throws unless <paramref name="time"/> is the start of a UTC hour.</summary>
+    public static void ThrowIfNotHourStart(DateTimeOffset time, [CallerArgumentExpression(nameof(time))] string? name = null)
+    {
+        if (time.UtcTicks % TimeSpan.TicksPerHour != 0)
+        {
+            throw new ArgumentException($"{time:O} does not start a UTC hour.", name);
+        }
     }
 
     /// <summary>The length of one bucket in ticks.</summary>

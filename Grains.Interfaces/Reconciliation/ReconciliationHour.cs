@@ -15,11 +15,7 @@ public static class ReconciliationHour
 
     public static string Key(DateTimeOffset hour)
     {
-        if (!IsHourStart(hour))
-        {
-            throw new ArgumentException($"{hour:O} does not start a UTC hour.", nameof(hour));
-        }
-
+        Events.MinuteBucket.ThrowIfNotHourStart(hour);
         return hour.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
     }
 

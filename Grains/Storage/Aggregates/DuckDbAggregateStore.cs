@@ -95,11 +95,7 @@ public sealed class DuckDbAggregateStore : IAggregateStore, IAsyncDisposable
     /// <inheritdoc />
     public Task<IReadOnlyList<MinuteCountRow>> ReadHourAsync(DateTimeOffset hour, int slice, CancellationToken cancellationToken = default)
     {
-        if (hour != MinuteBucket.Truncate(hour, Granularity.Hour))
-        {
-            throw new ArgumentException($"{hour:O} does not start a UTC hour.", nameof(hour));
-        }
-
+        MinuteBucket.ThrowIfNotHourStart(hour);
         return QueryAsync<MinuteCountRow>(HourSql, [
             new("from", hour.UtcDateTime),
             new("to", hour.AddHours(1).UtcDateTime),

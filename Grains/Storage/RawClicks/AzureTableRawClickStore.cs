@@ -38,7 +38,7 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
     private readonly RawClickTables _tables;
     private readonly RawClickTransactionWriter _writer;
     private readonly ResiliencePipeline _pipeline;
-    private readonly RecentRawClickIds _recent;
+    private readonly RecentSet<(AdEventKind Kind, Guid ImpressionId)> _recent;
     private readonly RawClickHourIndex _hourIndex;
     private readonly ITimer _dropTimer;
 
@@ -57,7 +57,7 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
         _pipeline = RawClickResilience.Create(timeProvider, logger);
         _tables = new RawClickTables(accounts, _pipeline);
         _writer = new RawClickTransactionWriter(_tables, _pipeline, logger);
-        _recent = new RecentRawClickIds(options.RecentIdsCapacity);
+        _recent = new RecentSet<(AdEventKind, Guid)>(options.RecentIdsCapacity);
         _hourIndex = new RawClickHourIndex(_layout, _tables, _pipeline, options.IndexedAdHoursCapacity, logger);
         _dropTimer = timeProvider.CreateTimer(_ => _ = DropOnTimerAsync(), null, FirstDropAfter, DropPeriod);
     }
@@ -74,7 +74,7 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
                 throw new ArgumentException($"Event {e.ImpressionId} belongs to ad {e.AdId:N}, not to {key}.", nameof(events));
             }
 
-            if (seen.Add((e.Kind, e.ImpressionId)) && !_recent.Contains(e))
+            if (seen.Add((e.Kind, e.ImpressionId)) && !_recent.Contains((e.Kind, e.ImpressionId)))
             {
                 candidates.Add(e);
             }
@@ -98,7 +98,7 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
         });
 
         // Every candidate is in the table now: inserted by this call or found there.
-        _recent.AddRange(candidates);
+        _recent.AddRange(candidates.Select(e => (e.Kind, e.ImpressionId)));
         return candidates.Where(e => inserted.ContainsKey(RawClickLayout.RowKey(e.Kind, e.ImpressionId))).ToList();
     }
 
@@ -148,13 +148,8 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
     /// <inheritdoc />
     public Task<IReadOnlyList<AdKey>> ListActiveAdsAsync(DateTimeOffset hour, int slice, CancellationToken cancellationToken = default)
     {
-        if (hour != MinuteBucket.Truncate(hour, Granularity.Hour))
-        {
-            throw new ArgumentException($"{hour:O} does not start a UTC hour.", nameof(hour));
-        }
-
-        ArgumentOutOfRangeException.ThrowIfNegative(slice);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(slice, AdSlice.Count);
+        MinuteBucket.ThrowIfNotHourStart(hour);
+        AdSlice.ThrowIfOutOfRange(slice);
         return _hourIndex.ListAsync(hour, slice, cancellationToken);
     }
 

@@ -77,13 +77,8 @@ public sealed class EmbeddedRawClickStore : IRawClickStore, IAsyncDisposable, ID
     /// <inheritdoc />
     public Task<IReadOnlyList<AdKey>> ListActiveAdsAsync(DateTimeOffset hour, int slice, CancellationToken cancellationToken = default)
     {
-        if (hour != MinuteBucket.Truncate(hour, Granularity.Hour))
-        {
-            throw new ArgumentException($"{hour:O} does not start a UTC hour.", nameof(hour));
-        }
-
-        ArgumentOutOfRangeException.ThrowIfNegative(slice);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(slice, AdSlice.Count);
+        MinuteBucket.ThrowIfNotHourStart(hour);
+        AdSlice.ThrowIfOutOfRange(slice);
         return _writer.ListActiveAdsAsync(hour, slice, cancellationToken);
     }
 

@@ -17,7 +17,7 @@ internal sealed class RawClickHourIndex(RawClickLayout layout, RawClickTables ta
     private static readonly string[] RowKeyOnly = ["RowKey"];
 
     private readonly RawClickIndexUpserter _upserter = new(tables, pipeline);
-    private readonly IndexedAdHours _indexed = new(cacheCapacity);
+    private readonly RecentSet<(DateTimeOffset Hour, AdKey Key)> _indexed = new(cacheCapacity);
 
     /// <summary>Stores the rows of <paramref name="key"/> for the hours of the billable <paramref name="events"/> not yet known stored.</summary>
     public async Task AddAsync(AdKey key, IEnumerable<AdEvent> events, CancellationToken cancellationToken)
@@ -26,7 +26,7 @@ internal sealed class RawClickHourIndex(RawClickLayout layout, RawClickTables ta
             .Where(e => e.Billable)
             .Select(e => MinuteBucket.Truncate(e.Timestamp, Granularity.Hour))
             .Distinct()
-            .Where(hour => !_indexed.Contains(hour, key))
+            .Where(hour => !_indexed.Contains((hour, key)))
             .ToList();
         if (hours.Count == 0)
         {
@@ -36,7 +36,7 @@ internal sealed class RawClickHourIndex(RawClickLayout layout, RawClickTables ta
         var slice = AdSlice.Of(key.AdId);
         var rowKey = RawClickLayout.HourRowKey(key);
         await Task.WhenAll(hours.Select(hour => _upserter.UpsertAsync(layout.HourPartitionOf(hour, slice), rowKey, cancellationToken)));
-        _indexed.AddRange(hours, key);
+        _indexed.AddRange(hours.Select(hour => (hour, key)));
     }
 
     /// <summary>The ad shards of <paramref name="slice"/> indexed for the UTC hour starting at <paramref name="hour"/>, in ordinal order of their keys.</summary>
