@@ -10,6 +10,8 @@ using Orleans.AdClicks.Storage.GrainState;
 using Orleans.AdClicks.Storage.RawClicks;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace Orleans.AdClicks.Hosting;
 
@@ -26,6 +28,13 @@ public static class AdClicksSiloBuilderExtensions
         var settings = AdClicksSettings.From(configuration);
         Directory.CreateDirectory(settings.DataPath);
         silo.Services.TryAddSingleton(TimeProvider.System);
+
+        // Grain state in Orleans' own format, by the [GenerateSerializer]/[Id] contracts the state types carry:
+        // the default JSON with type names cannot read back collections the compiler built (e.g. `[.. items]`).
+        // JSON stays the fallback, so state written before still reads.
+        silo.Services.AddSingleton<IGrainStorageSerializer>(services => new GrainStorageSerializer(
+            new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()),
+            new JsonGrainStorageSerializer(services.GetRequiredService<OrleansJsonSerializer>())));
 
         if (settings.AzureStorage is null)
         {

@@ -7,6 +7,7 @@ using Orleans.AdClicks.Reconciliation;
 using Orleans.AdClicks.Storage.Aggregates;
 using Orleans.AdClicks.Storage.RawClicks;
 using Orleans.AdClicks.Tests.Infrastructure;
+using Orleans.Runtime;
 using Orleans.TestingHost;
 
 namespace Orleans.AdClicks.Tests.Reconciliation;
@@ -21,19 +22,20 @@ public abstract class ReconciliationDriftTests : IAsyncLifetime
     private const int EventsPerAd = 60;
 
     // Hours well before the latest closed one, so the hourly reminder never runs them by itself.
-    private readonly DateTimeOffset _hour = ReconciliationHour.Of(DateTimeOffset.UtcNow).AddHours(-3);
+    protected readonly DateTimeOffset _hour = ReconciliationHour.Of(DateTimeOffset.UtcNow).AddHours(-3);
 
-    private InProcessTestCluster _cluster = null!;
+    protected InProcessTestCluster _cluster = null!;
 
     protected TempDirectory Data { get; } = new();
 
-    private IClusterClient Client => _cluster.Client;
+    protected IClusterClient Client => _cluster.Client;
 
     private IRawClickStore RawClicks => _cluster.Silos[0].ServiceProvider.GetRequiredService<IRawClickStore>();
 
-    private IAggregateStore Aggregates => _cluster.Silos[0].ServiceProvider.GetRequiredService<IAggregateStore>();
+    // Silos in one process share the DuckDB file; any living one's store reads and writes it.
+    protected IAggregateStore Aggregates => _cluster.Silos[0].ServiceProvider.GetRequiredService<IAggregateStore>();
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
@@ -118,6 +120,8 @@ public abstract class ReconciliationDriftTests : IAsyncLifetime
         Assert.Equal((4, events.Count + 3, 0, 0), (again.AdsChecked, again.EventsRecounted, again.MismatchCount, again.RowsRepaired));
         Assert.Empty(again.Mismatches);
 
+        // Reports and the list of hours survive their grains' deactivation: read back from grain storage.
+        await Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, Ct);
         var reports = await Client.GetGrain<IReconciliationRunGrain>(ReconciliationHour.Key(_hour)).GetReportsAsync();
         Assert.Equal([clean.RunId, repaired.RunId, again.RunId], reports.Select(r => r.RunId));
         Assert.Contains(_hour, await Client.GetGrain<IReconciliationGrain>(0).ListHoursAsync(_hour.AddHours(-1), _hour.AddHours(1)));
@@ -188,7 +192,7 @@ public abstract class ReconciliationDriftTests : IAsyncLifetime
         await Assert.ThrowsAsync<ArgumentException>(() => reconciliation.RunNowAsync(_hour.AddMinutes(1)));
     }
 
-    private AdEvent NewEvent(AdInfo ad, int i) => new(
+    protected AdEvent NewEvent(AdInfo ad, int i) => new(
         // Minutes 0–14 get two events of different kinds, later ones one.
         i % 2 == 0 ? AdEventKind.Click : AdEventKind.Impression,
         Guid.NewGuid(),
@@ -206,7 +210,7 @@ public abstract class ReconciliationDriftTests : IAsyncLifetime
             g => g.Key,
             g => ((long)g.Count(e => e.Kind == AdEventKind.Click), (long)g.Count(e => e.Kind == AdEventKind.Impression)));
 
-    private async Task WaitUntilCountedAsync(List<AdInfo> ads, List<AdEvent> events)
+    protected async Task WaitUntilCountedAsync(List<AdInfo> ads, List<AdEvent> events)
     {
         var truth = Truth(events);
         foreach (var ad in ads)
@@ -236,7 +240,7 @@ public abstract class ReconciliationDriftTests : IAsyncLifetime
     }
 
     // The aggregate store offers no delete: drift is made in its DuckDB file directly, as an operator's mistake would be.
-    private async Task DeleteRowAsync(Guid adId, DateTimeOffset minute, int shard = 0)
+    protected async Task DeleteRowAsync(Guid adId, DateTimeOffset minute, int shard = 0)
     {
         await using var connection = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = Path.GetFullPath(Path.Combine(Data.Path, "aggregates.duckdb")) }.ConnectionString);
         await connection.OpenAsync(Ct);
@@ -261,6 +265,36 @@ public sealed class EmbeddedReconciliationTests : ReconciliationDriftTests
 public sealed class AzuriteReconciliationTests : ReconciliationDriftTests
 {
     private Azurite? _azurite;
+
+    [Fact]
+    public async Task Run_SiloHostingItDies_AnotherSiloFinishesIt()
+    {
+        var ads = await Client.CreateAdsAsync(2);
+        var events = ads.SelectMany(ad => Enumerable.Range(0, 20).Select(i => NewEvent(ad, i))).ToList();
+        await Client.PublishAsync(events);
+        await WaitUntilCountedAsync(ads, events);
+        var row = (await Aggregates.ReadHourAsync(_hour, AdSlice.Of(ads[0].Id), Ct)).First(r => r.AdId == ads[0].Id);
+        await Aggregates.WriteAsync([row with { Impressions = row.Impressions + 4, Version = DateTimeOffset.UtcNow.UtcTicks }], Ct);
+
+        // A row no ad grain can repair keeps the run unfinished until the silo running it is gone.
+        var broken = Guid.Parse((AdSlice.Of(ads[0].Id) == 0 ? "01" : "00") + Guid.NewGuid().ToString("N")[2..]);
+        await Aggregates.WriteAsync([new MinuteCountRow(broken, -1, Guid.NewGuid(), Guid.NewGuid(), _hour, 1, 0, 1)], Ct);
+        var run = Client.GetGrain<IReconciliationRunGrain>(ReconciliationHour.Key(_hour));
+        await Client.GetGrain<IReconciliationGrain>(0).RunNowAsync(_hour);
+        var stuck = await Eventually.MatchesAsync(async () => (await run.GetReportsAsync())[^1], r => r.SlicesDone == AdSlice.Count - 1);
+
+        var host = await Client.GetGrain<IManagementGrain>(0).GetActivationAddress(run, Ct);
+        var dying = _cluster.Silos.Single(s => s.SiloAddress.Equals(host));
+        var survivor = _cluster.Silos.Single(s => s != dying);
+        await _cluster.KillSiloAsync(dying, Ct);
+        await DeleteRowAsync(broken, _hour, shard: -1);
+        var done = await Eventually.MatchesAsync(async () => (await run.GetReportsAsync())[^1], r => r.CompletedAt is not null, TimeSpan.FromSeconds(120));
+
+        Assert.Equal(stuck.RunId, done.RunId);
+        Assert.Equal(survivor.SiloAddress, await Client.GetGrain<IManagementGrain>(0).GetActivationAddress(run, Ct));
+        Assert.Equal((AdSlice.Count, 1, 1), (done.SlicesDone, done.MismatchCount, done.RowsRepaired));
+        Assert.Equal((ads[0].Id, AdEventKind.Impression, row.Impressions, row.Impressions + 4), done.Mismatches.Select(m => (m.AdId, m.Kind, m.Expected, m.Found)).Single());
+    }
 
     public override async ValueTask DisposeAsync()
     {
