@@ -33,6 +33,20 @@ public sealed class MinuteCountsTests
     }
 
     [Fact]
+    public void Load_ZeroWithWriteZero_IsWrittenOnceAsZero()
+    {
+        var counts = new MinuteCounts();
+        counts.Load(Minute, clicks: 0, impressions: 0);
+        counts.Load(Minute.AddMinutes(1), clicks: 0, impressions: 0, writeZero: true);
+
+        var dirty = counts.Dirty();
+        counts.MarkWritten(dirty);
+
+        Assert.Equal([(Minute.AddMinutes(1), 0L, 0L)], dirty);
+        Assert.Equal(0, counts.DirtyCount);
+    }
+
+    [Fact]
     public void LoadRange_MissingMinutes_AreKnownZeroAndClean()
     {
         var counts = new MinuteCounts();
