@@ -48,7 +48,7 @@ public static class ReconciliationApi
             return Invalid("'hour' is required: the ISO 8601 start of a UTC hour, e.g. 2026-11-28T09:00:00Z.");
         }
 
-        if (!ReconciliationHour.IsHourStart(start))
+        if (!MinuteBucket.IsHourStart(start))
         {
             return Invalid($"'hour' must start a UTC hour (minutes and seconds zero), not {start:O}.");
         }

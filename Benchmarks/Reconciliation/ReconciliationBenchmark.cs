@@ -50,7 +50,7 @@ public static class ReconciliationBenchmark
             var grains = host.Services.GetRequiredService<IGrainFactory>();
 
             // Hours back, so the hourly reminder never picks this hour by itself.
-            var hour = ReconciliationHour.Of(DateTimeOffset.UtcNow).AddHours(-3);
+            var hour = MinuteBucket.Truncate(DateTimeOffset.UtcNow, Granularity.Hour).AddHours(-3);
             var filling = Stopwatch.StartNew();
             var (rows, wrong) = await FillAsync(raw, aggregates, hour, events, ads, drift);
             Console.WriteLine($"{(options.ContainsKey("--connection-string") ? "Azure Storage" : "embedded")} profile: {events} events over {ads} ads in {hour:O} (written in {filling.Elapsed.TotalSeconds:F1} s), {rows} minute rows, {wrong} made wrong; {Environment.ProcessorCount} cores");

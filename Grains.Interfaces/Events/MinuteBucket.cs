@@ -20,10 +20,13 @@ public static class MinuteBucket
         return new DateTimeOffset(utcTicks - utcTicks % ticksPerBucket, TimeSpan.Zero);
     }
 
+    /// <summary>True when <paramref name="time"/> is the start of a UTC hour.</summary>
+    public static bool IsHourStart(DateTimeOffset time) => time.UtcTicks % TimeSpan.TicksPerHour == 0;
+
     /// <summary>Throws unless <paramref name="time"/> is the start of a UTC hour.</summary>
     public static void ThrowIfNotHourStart(DateTimeOffset time, [CallerArgumentExpression(nameof(time))] string? name = null)
     {
-        if (time.UtcTicks % TimeSpan.TicksPerHour != 0)
+        if (!IsHourStart(time))
         {
             throw new ArgumentException($"{time:O} does not start a UTC hour.", name);
         }

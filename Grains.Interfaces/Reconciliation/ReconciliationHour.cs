@@ -7,12 +7,6 @@ public static class ReconciliationHour
 {
     private const string Format = "yyyyMMddHH";
 
-    /// <summary>True when <paramref name="time"/> is the start of a UTC hour.</summary>
-    public static bool IsHourStart(DateTimeOffset time) => time.UtcTicks % TimeSpan.TicksPerHour == 0;
-
-    /// <summary>The start of the UTC hour holding <paramref name="time"/>.</summary>
-    public static DateTimeOffset Of(DateTimeOffset time) => new(time.UtcTicks - time.UtcTicks % TimeSpan.TicksPerHour, TimeSpan.Zero);
-
     public static string Key(DateTimeOffset hour)
     {
         Events.MinuteBucket.ThrowIfNotHourStart(hour);
@@ -24,4 +18,11 @@ public static class ReconciliationHour
 
     /// <summary>The key of the worker of one slice of the hour: "yyyyMMddHH-xx".</summary>
     public static string SliceKey(DateTimeOffset hour, int slice) => $"{Key(hour)}-{Events.AdSlice.Prefix(slice)}";
+
+    /// <summary>The hour and slice a <see cref="SliceKey"/> names.</summary>
+    public static (DateTimeOffset Hour, int Slice) ParseSliceKey(string key)
+    {
+        var dash = key.IndexOf('-', StringComparison.Ordinal);
+        return (Parse(key[..dash]), Convert.ToInt32(key[(dash + 1)..], 16));
+    }
 }

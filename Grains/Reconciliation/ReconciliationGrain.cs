@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.AdClicks.Events;
 
 namespace Orleans.AdClicks.Reconciliation;
 
@@ -33,7 +34,7 @@ public sealed partial class ReconciliationGrain(
 
     public async Task<ReconciliationReport> RunNowAsync(DateTimeOffset hour)
     {
-        if (!ReconciliationHour.IsHourStart(hour) || hour.AddHours(1) > time.GetUtcNow())
+        if (!MinuteBucket.IsHourStart(hour) || hour.AddHours(1) > time.GetUtcNow())
         {
             throw new ArgumentException($"{hour:O} is not the start of a UTC hour that has ended.", nameof(hour));
         }
@@ -47,7 +48,7 @@ public sealed partial class ReconciliationGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        var latest = ReconciliationHour.Of(time.GetUtcNow() - options.Value.AllowedLateness).AddHours(-1);
+        var latest = MinuteBucket.Truncate(time.GetUtcNow() - options.Value.AllowedLateness, Granularity.Hour).AddHours(-1);
         var first = state.State.LastScheduledHour?.AddHours(1) ?? latest;
         var catchUpFrom = latest.AddHours(1 - options.Value.CatchUpHours);
         if (first < catchUpFrom)

@@ -35,7 +35,7 @@ public sealed class ReconciliationSliceGrain(
             _repairedEarlier.Clear();
         }
 
-        var (hour, slice) = ParseKey(this.GetPrimaryKeyString());
+        var (hour, slice) = ReconciliationHour.ParseSliceKey(this.GetPrimaryKeyString());
         var listing = rawClicks.ListActiveAdsAsync(hour, slice);
         var rowsByAd = (await aggregates.ReadHourAsync(hour, slice)).ToLookup(r => new AdKey(r.AdId, r.Shard));
         var ads = (await listing).Union(rowsByAd.Select(g => g.Key)).ToList();
@@ -95,7 +95,7 @@ public sealed class ReconciliationSliceGrain(
     }
 
     /// <summary>Every (minute, kind) of the ad shard whose stored count differs from its recount.</summary>
-    internal static List<ReconciliationMismatch> Compare(AdKey ad, IReadOnlyList<MinuteTally> tallies, IEnumerable<MinuteCountRow> rows)
+    private static List<ReconciliationMismatch> Compare(AdKey ad, IReadOnlyList<MinuteTally> tallies, IEnumerable<MinuteCountRow> rows)
     {
         var stored = rows.ToDictionary(r => r.Minute);
         var recounted = tallies.ToDictionary(t => t.Minute);
@@ -116,11 +116,5 @@ public sealed class ReconciliationSliceGrain(
         }
 
         return differing;
-    }
-
-    private static (DateTimeOffset Hour, int Slice) ParseKey(string key)
-    {
-        var dash = key.IndexOf('-', StringComparison.Ordinal);
-        return (ReconciliationHour.Parse(key[..dash]), Convert.ToInt32(key[(dash + 1)..], 16));
     }
 }

@@ -18,7 +18,7 @@ public sealed class ReconciliationApiTests(ApiFixture fixture) : IClassFixture<A
     [Fact]
     public async Task Run_RawEventsNeverCounted_AdminSeesEveryLineAndEachAdvertiserItsOwn()
     {
-        var hour = ReconciliationHour.Of(DateTimeOffset.UtcNow).AddHours(-2);
+        var hour = MinuteBucket.Truncate(DateTimeOffset.UtcNow, Granularity.Hour).AddHours(-2);
         var (mine, myCampaign, myAd) = await Scenario.CreateAdWithOwnerAsync();
         var (_, _, theirAd) = await Scenario.CreateAdWithOwnerAsync();
         await AppendUncountedClicksAsync(myCampaign, myAd, hour.AddMinutes(7), clicks: 3);
@@ -52,7 +52,7 @@ public sealed class ReconciliationApiTests(ApiFixture fixture) : IClassFixture<A
     public async Task Run_ByAdvertiser_Forbidden()
     {
         var (advertiser, _, _) = await Scenario.CreateAdWithOwnerAsync();
-        var hour = ReconciliationHour.Of(DateTimeOffset.UtcNow).AddHours(-1);
+        var hour = MinuteBucket.Truncate(DateTimeOffset.UtcNow, Granularity.Hour).AddHours(-1);
 
         var response = await advertiser.PostAsync($"/api/reconciliation/runs?hour={Iso(hour)}", null, Cancel);
 
@@ -76,7 +76,7 @@ public sealed class ReconciliationApiTests(ApiFixture fixture) : IClassFixture<A
     [Fact]
     public async Task Run_CurrentHour_400()
     {
-        var response = await Scenario.Admin.PostAsync($"/api/reconciliation/runs?hour={Iso(ReconciliationHour.Of(DateTimeOffset.UtcNow))}", null, Cancel);
+        var response = await Scenario.Admin.PostAsync($"/api/reconciliation/runs?hour={Iso(MinuteBucket.Truncate(DateTimeOffset.UtcNow, Granularity.Hour))}", null, Cancel);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }

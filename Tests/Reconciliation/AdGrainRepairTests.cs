@@ -30,7 +30,7 @@ public sealed class AdGrainRepairTests : IAsyncLifetime
     public async Task Repair_OfAMinuteTheGrainStillCounts_LaterEventsAddToTheRepairedCount()
     {
         var ad = (await _cluster.Client.CreateAdsAsync(1))[0];
-        var hour = ReconciliationHour.Of(DateTimeOffset.UtcNow).AddHours(-1);
+        var hour = MinuteBucket.Truncate(DateTimeOffset.UtcNow, Granularity.Hour).AddHours(-1);
         var minute = hour.AddMinutes(59);
         var services = _cluster.Silos[0].ServiceProvider;
         await _cluster.Client.PublishAsync(Clicks(ad, minute, 3));

@@ -22,7 +22,7 @@ public abstract class ReconciliationDriftTests : IAsyncLifetime
     private const int EventsPerAd = 60;
 
     // Hours well before the latest closed one, so the hourly reminder never runs them by itself.
-    protected readonly DateTimeOffset _hour = ReconciliationHour.Of(DateTimeOffset.UtcNow).AddHours(-3);
+    protected readonly DateTimeOffset _hour = MinuteBucket.Truncate(DateTimeOffset.UtcNow, Granularity.Hour).AddHours(-3);
 
     protected InProcessTestCluster _cluster = null!;
 
@@ -170,7 +170,7 @@ public abstract class ReconciliationDriftTests : IAsyncLifetime
     [Fact]
     public async Task Reminder_HourClosed_RunsItUnasked()
     {
-        var latest = ReconciliationHour.Of(DateTimeOffset.UtcNow).AddHours(-1);
+        var latest = MinuteBucket.Truncate(DateTimeOffset.UtcNow, Granularity.Hour).AddHours(-1);
         var reconciliation = Client.GetGrain<IReconciliationGrain>(0);
 
         // The hour before the latest closed one may be scheduled instead when the clock passes an hour meanwhile.
@@ -188,7 +188,7 @@ public abstract class ReconciliationDriftTests : IAsyncLifetime
     {
         var reconciliation = Client.GetGrain<IReconciliationGrain>(0);
 
-        await Assert.ThrowsAsync<ArgumentException>(() => reconciliation.RunNowAsync(ReconciliationHour.Of(DateTimeOffset.UtcNow)));
+        await Assert.ThrowsAsync<ArgumentException>(() => reconciliation.RunNowAsync(MinuteBucket.Truncate(DateTimeOffset.UtcNow, Granularity.Hour)));
         await Assert.ThrowsAsync<ArgumentException>(() => reconciliation.RunNowAsync(_hour.AddMinutes(1)));
     }
 

@@ -88,7 +88,7 @@ internal sealed class RawClickIndex(TimeSpan forgetAfterExpiry)
 
     private void MarkActive(AdKey key, DateTimeOffset minute)
     {
-        var hour = minute.UtcTicks - minute.UtcTicks % TimeSpan.TicksPerHour;
+        var hour = MinuteBucket.Truncate(minute, Granularity.Hour).UtcTicks;
         var slice = AdSlice.Of(key.AdId);
         if (!_activeAds.TryGetValue((hour, slice), out var active))
         {
