@@ -42,10 +42,7 @@ public static class AdClicksSiloBuilderExtensions
             // registers the hourly one again, and that tick catches up on the hours missed while down.
             silo.UseInMemoryReminderService();
             silo.AddFileGrainStorage(Constants.GrainStore, Path.Combine(settings.DataPath, "grain-state"));
-            silo.Services.AddSingleton<IRawClickStore>(sp => EmbeddedRawClickStore.Open(
-                Path.Combine(settings.DataPath, "raw-clicks"),
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<EmbeddedRawClickStore>>()));
+            silo.Services.AddEmbeddedRawClickStore(Path.Combine(settings.DataPath, "raw-clicks"), RawClickStoreServiceExtensions.Retention(configuration));
         }
         else
         {

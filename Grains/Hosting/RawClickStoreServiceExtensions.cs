@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Orleans.AdClicks.Storage.RawClicks;
 
@@ -20,11 +21,22 @@ internal static class RawClickStoreServiceExtensions
         var section = configuration.GetSection(Section);
         var accounts = section.GetSection("ConnectionStrings").Get<List<string>>() is { Count: > 0 } configured ? configured : [azureStorage];
         var options = section.Get<AzureTableRawClickStoreOptions>() ?? new AzureTableRawClickStoreOptions();
-        services.AddSingleton<IRawClickStore>(sp => new AzureTableRawClickStore(
+        services.AddMetrics();
+        services.TryAddSingleton<RawClickMetrics>();
+        services.AddSingleton(sp => new AzureTableRawClickStore(
             [.. accounts.Select(a => new TableServiceClient(a))],
             options,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<AzureTableRawClickStore>>()));
+        services.AddSingleton<IRawClickStore>(sp => new MeasuredRawClickStore(
+            sp.GetRequiredService<AzureTableRawClickStore>(),
+            "azure_table",
+            sp.GetRequiredService<RawClickMetrics>(),
+            sp.GetRequiredService<TimeProvider>()));
         return services;
     }
+
+    /// <summary>The raw events' retention ("AdClicks:RawClicks:RetentionDays"), the same for both stores.</summary>
+    public static TimeSpan Retention(IConfiguration configuration) =>
+        TimeSpan.FromDays((configuration.GetSection(Section).Get<AzureTableRawClickStoreOptions>() ?? new AzureTableRawClickStoreOptions()).RetentionDays);
 }

@@ -5,8 +5,8 @@ namespace Orleans.AdClicks.Storage.RawClicks;
 
 /// <summary>
 /// The raw click store of the embedded profile: append-only segment files plus an in-memory registry and
-/// tallies rebuilt from them at open. Appends are group-committed by one writer loop, so callers take no
-/// locks and many events share one disk flush.
+/// tallies rebuilt from them in the background after open. Appends are group-committed by one writer loop,
+/// so callers take no locks and many events share one disk flush.
 /// </summary>
 public sealed class EmbeddedRawClickStore : IRawClickStore, IAsyncDisposable, IDisposable
 {
@@ -29,26 +29,63 @@ public sealed class EmbeddedRawClickStore : IRawClickStore, IAsyncDisposable, ID
         _logger = logger;
     }
 
+    /// <summary>How long raw events are kept for counting when not told otherwise: the Azure store's default.</summary>
+    public static readonly TimeSpan DefaultRetention = TimeSpan.FromDays(90);
+
     /// <summary>How many (kind, impression id) pairs the dedup registry holds, as of the last request answered.</summary>
     internal int RegisteredIds => _writer.RegisteredIds;
 
+    /// <summary>Ad shards with tallies and hour index entries held in memory, as of the last request answered.</summary>
+    internal (int AdShards, int Hours) Held => _writer.Held;
+
+    /// <summary>
+    /// Completes when the segments are replayed (the registry and tallies are whole) and requests are answered;
+    /// faults when replay failed. Until then requests wait, and the readiness check says not ready.
+    /// </summary>
+    public Task Loaded => _writer.Loaded;
+
     /// <summary>
     /// Opens the store whose files are in <paramref name="directory"/>, or shares the instance this process
-    /// already has open there. Each call must be matched by one dispose; the last one flushes and closes.
+    /// already has open there. Replay runs in the background (see <see cref="Loaded"/>). Each call must be
+    /// matched by one dispose; the last one flushes and closes.
     /// </summary>
+    /// <param name="retention">How long per-minute tallies and the hour index are kept, by event time; only the first open of a directory sets it.</param>
+    /// <param name="metrics">Where skipped (damaged or torn) bytes are counted.</param>
     /// <param name="forgetAfterExpiry">How long after its token expired an id is remembered; only the first open of a directory sets it.</param>
     /// <exception cref="IOException">Another process has the directory open.</exception>
-    public static EmbeddedRawClickStore Open(string directory, TimeProvider timeProvider, ILogger<EmbeddedRawClickStore> logger, TimeSpan? forgetAfterExpiry = null)
+    public static EmbeddedRawClickStore Open(
+        string directory,
+        TimeSpan retention,
+        TimeProvider timeProvider,
+        ILogger<EmbeddedRawClickStore> logger,
+        RawClickMetrics? metrics = null,
+        TimeSpan? forgetAfterExpiry = null) =>
+        Open(directory, retention, timeProvider, logger, metrics, forgetAfterExpiry, replayGate: null);
+
+    /// <inheritdoc cref="Open(string, TimeSpan, TimeProvider, ILogger{EmbeddedRawClickStore}, RawClickMetrics?, TimeSpan?)" />
+    /// <param name="replayGate">Replay begins when it completes: lets tests watch a store that is still loading.</param>
+    internal static EmbeddedRawClickStore Open(
+        string directory,
+        TimeSpan retention,
+        TimeProvider timeProvider,
+        ILogger<EmbeddedRawClickStore> logger,
+        RawClickMetrics? metrics,
+        TimeSpan? forgetAfterExpiry,
+        Task? replayGate)
     {
+        if (retention <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(retention), retention, "The raw click retention must be positive.");
+        }
+
         var fullPath = Path.GetFullPath(directory);
         lock (SharedLock)
         {
             if (!Shared.TryGetValue(fullPath, out var store))
             {
-                var writer = new RawClickWriter(fullPath, timeProvider, logger, forgetAfterExpiry ?? DefaultForgetAfterExpiry);
+                var writer = new RawClickWriter(fullPath, retention, timeProvider, logger, metrics, forgetAfterExpiry ?? DefaultForgetAfterExpiry, replayGate);
                 store = new EmbeddedRawClickStore(fullPath, writer, logger);
                 Shared.Add(fullPath, store);
-                logger.LogInformation("Raw click store opened in {Directory} with {RegisteredIds} registered ids", fullPath, writer.RegisteredIds);
             }
 
             store._references++;

@@ -5,8 +5,10 @@ namespace Orleans.AdClicks.Storage.RawClicks;
 /// <summary>
 /// The in-memory dedup registry and per-minute billable tallies of the embedded raw click store,
 /// rebuilt from the segments at open. Used by one thread at a time (the writer loop).
+/// Tallies and the hour index cover the last <c>retention</c> of event time, as the Azure store's tables do;
+/// the registry covers ids whose token expired less than <c>forgetAfterExpiry</c> ago.
 /// </summary>
-internal sealed class RawClickIndex(TimeSpan forgetAfterExpiry)
+internal sealed class RawClickIndex(TimeSpan forgetAfterExpiry, TimeSpan retention)
 {
     // Value: the token's expiry in UTC ticks, which tells when the id may be forgotten.
     private readonly Dictionary<(AdEventKind Kind, Guid ImpressionId), long> _registry = [];
@@ -27,9 +29,9 @@ internal sealed class RawClickIndex(TimeSpan forgetAfterExpiry)
 
     public void Unregister(AdEvent e) => _registry.Remove((e.Kind, e.ImpressionId));
 
-    public void Tally(AdKey key, AdEvent e)
+    public void Tally(AdKey key, AdEvent e, DateTimeOffset now)
     {
-        if (!e.Billable)
+        if (!e.Billable || e.Minute < now - retention)
         {
             return;
         }
@@ -105,8 +107,11 @@ internal sealed class RawClickIndex(TimeSpan forgetAfterExpiry)
             ? [.. active.Select(k => AdKey.TryParse(k, out var key) ? key : throw new InvalidOperationException($"Bad ad key '{k}' in the index."))]
             : [];
 
-    /// <summary>Forgets the ids whose token expired more than the margin before <paramref name="now"/>.</summary>
-    public int Prune(DateTimeOffset now)
+    /// <summary>
+    /// Forgets the ids whose token expired more than the margin before <paramref name="now"/>, and the tallies
+    /// and hour index entries of minutes more than the retention before it.
+    /// </summary>
+    public (int Ids, int Minutes) Prune(DateTimeOffset now)
     {
         var limit = (now - forgetAfterExpiry).UtcTicks;
         var forgotten = 0;
@@ -118,6 +123,36 @@ internal sealed class RawClickIndex(TimeSpan forgetAfterExpiry)
             }
         }
 
-        return forgotten;
+        var floor = (now - retention).UtcTicks;
+        var minutes = 0;
+        foreach (var (key, tallies) in _tallies)
+        {
+            foreach (var minute in tallies.Keys)
+            {
+                if (minute < floor && tallies.Remove(minute))
+                {
+                    minutes++;
+                }
+            }
+
+            if (tallies.Count == 0)
+            {
+                _tallies.Remove(key);
+            }
+        }
+
+        foreach (var hour in _activeAds.Keys)
+        {
+            // An hour goes once its last minute has.
+            if (hour.Hour + TimeSpan.TicksPerHour <= floor)
+            {
+                _activeAds.Remove(hour);
+            }
+        }
+
+        return (forgotten, minutes);
     }
+
+    /// <summary>How many ad shards and hour index entries are held, for tests of pruning.</summary>
+    public (int AdShards, int Hours) Held => (_tallies.Count, _activeAds.Count);
 }

@@ -7,12 +7,18 @@ using Orleans.AdClicks.Events;
 namespace Orleans.AdClicks.Storage.RawClicks;
 
 /// <summary>
-/// One raw event in a segment file: [u32 body length][body][u32 CRC-32 of body], all little-endian.
+/// One raw event in a segment file: [u32 sync marker][u32 body length][body][u32 CRC-32 of body], all
+/// little-endian. The marker lets a replay find the next record after a damaged one; segments written
+/// before it (the same frame without the marker) still read. The marker's value is far above any body
+/// length, so the two frames never look alike.
 /// Body: version, kind, flags (1 = billable), impression id, ad id, campaign id, shard, timestamp,
 /// token issued-at, token expires-at (UTC ticks), user agent, client ip (i32 UTF-8 length or -1 for null, bytes).
 /// </summary>
 internal static class RawClickRecordCodec
 {
+    /// <summary>"ACR\xA5" on disk.</summary>
+    public const uint SyncMarker = 0xA552_4341;
+
     private const byte Version = 1;
     private const int FixedBodyLength = 3 + 3 * 16 + 4 + 3 * 8;
     private const int MaxBodyLength = 64 * 1024;
@@ -25,7 +31,9 @@ internal static class RawClickRecordCodec
         var userAgent = Clip(e.UserAgent);
         var clientIp = Clip(e.ClientIp);
         var bodyLength = FixedBodyLength + TextLength(userAgent) + TextLength(clientIp);
-        var frame = output.GetSpan(bodyLength + 8)[..(bodyLength + 8)];
+        var record = output.GetSpan(bodyLength + 12)[..(bodyLength + 12)];
+        BinaryPrimitives.WriteUInt32LittleEndian(record, SyncMarker);
+        var frame = record[4..];
         var body = frame.Slice(4, bodyLength);
 
         BinaryPrimitives.WriteInt32LittleEndian(frame, bodyLength);
@@ -43,27 +51,36 @@ internal static class RawClickRecordCodec
         offset += WriteText(body[offset..], userAgent);
         WriteText(body[offset..], clientIp);
         BinaryPrimitives.WriteUInt32LittleEndian(frame[(4 + bodyLength)..], Crc32.HashToUInt32(body));
-        output.Advance(frame.Length);
+        output.Advance(record.Length);
     }
 
     /// <summary>
-    /// Reads the next record; false at the end of the stream or at a torn or corrupt record,
-    /// which the caller tells apart by the stream position it started from.
+    /// Reads the record that starts at <paramref name="position"/>: <see cref="RecordRead.Incomplete"/> when the
+    /// stream ends before the record it announces does (a torn append), <see cref="RecordRead.Invalid"/> when
+    /// the bytes there are no record (damage, or the middle of one).
     /// </summary>
-    public static bool TryRead(Stream stream, ref byte[] scratch, out AdKey key, out AdEvent? e)
+    public static RecordRead TryReadAt(Stream stream, long position, ref byte[] scratch, out int length, out AdKey key, out AdEvent? e)
     {
         key = default;
         e = null;
+        length = 0;
+        stream.Position = position;
         Span<byte> header = stackalloc byte[4];
         if (stream.ReadAtLeast(header, 4, throwOnEndOfStream: false) < 4)
         {
-            return false;
+            return RecordRead.Incomplete;
+        }
+
+        var marked = BinaryPrimitives.ReadUInt32LittleEndian(header) == SyncMarker;
+        if (marked && stream.ReadAtLeast(header, 4, throwOnEndOfStream: false) < 4)
+        {
+            return RecordRead.Incomplete;
         }
 
         var bodyLength = BinaryPrimitives.ReadInt32LittleEndian(header);
         if (bodyLength < FixedBodyLength + 8 || bodyLength > MaxBodyLength)
         {
-            return false;
+            return RecordRead.Invalid;
         }
 
         if (scratch.Length < bodyLength + 4)
@@ -74,7 +91,7 @@ internal static class RawClickRecordCodec
         var rest = scratch.AsSpan(0, bodyLength + 4);
         if (stream.ReadAtLeast(rest, rest.Length, throwOnEndOfStream: false) < rest.Length)
         {
-            return false;
+            return RecordRead.Incomplete;
         }
 
         var body = rest[..bodyLength];
@@ -82,13 +99,13 @@ internal static class RawClickRecordCodec
             || body[0] != Version
             || !Enum.IsDefined((AdEventKind)body[1]))
         {
-            return false;
+            return RecordRead.Invalid;
         }
 
         var offset = FixedBodyLength;
         if (!TryReadText(body, ref offset, out var userAgent) || !TryReadText(body, ref offset, out var clientIp))
         {
-            return false;
+            return RecordRead.Invalid;
         }
 
         key = new AdKey(new Guid(body.Slice(19, 16)), BinaryPrimitives.ReadInt32LittleEndian(body[51..]));
@@ -103,7 +120,8 @@ internal static class RawClickRecordCodec
             body[2] == 1,
             userAgent,
             clientIp);
-        return true;
+        length = (marked ? 4 : 0) + 4 + bodyLength + 4;
+        return RecordRead.Record;
     }
 
     private static string? Clip(string? text) => text is { Length: > MaxTextChars } ? text[..MaxTextChars] : text;

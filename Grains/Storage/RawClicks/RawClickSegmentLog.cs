@@ -11,21 +11,24 @@ namespace Orleans.AdClicks.Storage.RawClicks;
 /// </summary>
 internal sealed class RawClickSegmentLog : IDisposable
 {
-    private const string SegmentPattern = "*.seg";
+    private const string SegmentExtension = ".seg";
+    private const string SegmentPattern = "*" + SegmentExtension;
     private const string LockFileName = ".lock";
 
     private readonly string _directory;
     private readonly ILogger _logger;
+    private readonly RawClickMetrics? _metrics;
     private readonly FileStream _lockFile;
     private readonly ArrayBufferWriter<byte> _pending = new(64 * 1024);
     private FileStream? _segment;
     private DateOnly _segmentDay;
     private Exception? _damage;
 
-    public RawClickSegmentLog(string directory, ILogger logger)
+    public RawClickSegmentLog(string directory, ILogger logger, RawClickMetrics? metrics)
     {
         _directory = directory;
         _logger = logger;
+        _metrics = metrics;
         Directory.CreateDirectory(directory);
         var lockPath = Path.Combine(directory, LockFileName);
         try
@@ -42,31 +45,18 @@ internal sealed class RawClickSegmentLog : IDisposable
         }
     }
 
-    /// <summary>Feeds every whole record to <paramref name="apply"/>, oldest segment first; cuts off a torn tail.</summary>
+    /// <summary>
+    /// Feeds every whole record to <paramref name="apply"/>, oldest segment first; skips and reports damaged
+    /// records, cuts off a torn tail (see <see cref="RawClickSegmentReader"/>).
+    /// </summary>
     public void Replay(Action<AdKey, AdEvent> apply)
     {
-        var scratch = Array.Empty<byte>();
-        foreach (var path in Directory.EnumerateFiles(_directory, SegmentPattern).Order(StringComparer.Ordinal))
+        var segments = Directory.EnumerateFiles(_directory, SegmentPattern)
+            .Where(path => Path.GetExtension(path) == SegmentExtension)
+            .Order(StringComparer.Ordinal);
+        foreach (var path in segments)
         {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
-            var recordStart = 0L;
-            while (RawClickRecordCodec.TryRead(file, ref scratch, out var key, out var e))
-            {
-                apply(key, e!);
-                recordStart = file.Position;
-            }
-
-            if (recordStart < file.Length)
-            {
-                // A crash mid-append leaves part of a record; later appends must not land behind it.
-                _logger.LogWarning(
-                    "Raw click segment {Segment} ends in a torn record; cutting {Bytes} bytes at offset {Offset}",
-                    path,
-                    file.Length - recordStart,
-                    recordStart);
-                file.SetLength(recordStart);
-                file.Flush(true);
-            }
+            new RawClickSegmentReader(path, _logger, _metrics).Replay(apply);
         }
     }
 
@@ -111,7 +101,7 @@ internal sealed class RawClickSegmentLog : IDisposable
         if (_segment is null || day != _segmentDay)
         {
             _segment?.Dispose();
-            var name = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + ".seg";
+            var name = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + SegmentExtension;
             _segment = new FileStream(Path.Combine(_directory, name), FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, bufferSize: 0);
             _segment.Seek(0, SeekOrigin.End);
             _segmentDay = day;

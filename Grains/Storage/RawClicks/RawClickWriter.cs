@@ -21,40 +21,33 @@ internal sealed class RawClickWriter : IAsyncDisposable
     private readonly Channel<Request> _requests = Channel.CreateUnbounded<Request>(new() { SingleReader = true });
     private readonly ITimer _pruneTimer;
     private readonly Task _loop;
+    private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _registeredIds;
+    private int _talliedAdShards;
+    private int _indexedHours;
 
-    public RawClickWriter(string directory, TimeProvider timeProvider, ILogger logger, TimeSpan forgetAfterExpiry)
+    /// <param name="replayGate">Completes when replay may begin; tests hold it to watch a store that is still loading.</param>
+    public RawClickWriter(string directory, TimeSpan retention, TimeProvider timeProvider, ILogger logger, RawClickMetrics? metrics, TimeSpan forgetAfterExpiry, Task? replayGate = null)
     {
         _directory = directory;
         _timeProvider = timeProvider;
         _logger = logger;
-        _index = new RawClickIndex(forgetAfterExpiry);
-        _log = new RawClickSegmentLog(directory, logger);
-        try
-        {
-            var now = timeProvider.GetUtcNow();
-            _log.Replay((key, e) =>
-            {
-                // Ids past the margin are not registered: they are refused as too old anyway.
-                if (_index.IsTooOld(e, now) || _index.TryRegister(e))
-                {
-                    _index.Tally(key, e);
-                }
-            });
-        }
-        catch
-        {
-            _log.Dispose();
-            throw;
-        }
+        _index = new RawClickIndex(forgetAfterExpiry, retention);
 
-        _registeredIds = _index.RegisteredIds;
+        // Taken here, not in the background: a second process on the directory must fail the open itself.
+        _log = new RawClickSegmentLog(directory, logger, metrics);
         _pruneTimer = timeProvider.CreateTimer(_ => _requests.Writer.TryWrite(PruneRequest.Instance), null, PruneInterval, PruneInterval);
-        _loop = Task.Run(RunAsync);
+        _loop = Task.Run(() => RunAsync(replayGate ?? Task.CompletedTask));
     }
+
+    /// <summary>Completes when the segments are replayed and requests are answered; faults when replay failed.</summary>
+    public Task Loaded => _loaded.Task;
 
     /// <summary>How many (kind, impression id) pairs the registry holds, as of the last group the loop finished.</summary>
     public int RegisteredIds => Volatile.Read(ref _registeredIds);
+
+    /// <summary>Ad shards with tallies and (hour, slice) entries of the hour index held, as of the last group the loop finished.</summary>
+    public (int AdShards, int Hours) Held => (Volatile.Read(ref _talliedAdShards), Volatile.Read(ref _indexedHours));
 
     public Task<IReadOnlyList<AdEvent>> AppendNewAsync(AdKey key, IReadOnlyList<AdEvent> events, CancellationToken cancellationToken) =>
         SendAsync(new AppendRequest(key, events), cancellationToken);
@@ -86,8 +79,23 @@ internal sealed class RawClickWriter : IAsyncDisposable
         return request.Completion.Task.WaitAsync(cancellationToken);
     }
 
-    private async Task RunAsync()
+    private async Task RunAsync(Task replayGate)
     {
+        // Requests that arrive meanwhile wait in the channel, so nothing is answered from a half-built registry.
+        Exception? loadFailure = null;
+        try
+        {
+            await replayGate;
+            Load();
+            _loaded.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Raw click store in {Directory} could not replay its segments", _directory);
+            loadFailure = ex;
+            _loaded.TrySetException(ex);
+        }
+
         var group = new List<Request>();
         while (await _requests.Reader.WaitToReadAsync())
         {
@@ -98,6 +106,11 @@ internal sealed class RawClickWriter : IAsyncDisposable
 
             try
             {
+                if (loadFailure is not null)
+                {
+                    throw new IOException($"The raw click store in '{_directory}' could not replay its segments.", loadFailure);
+                }
+
                 Process(group);
             }
             catch (Exception ex)
@@ -110,13 +123,28 @@ internal sealed class RawClickWriter : IAsyncDisposable
         }
     }
 
+    private void Load()
+    {
+        var now = _timeProvider.GetUtcNow();
+        _log.Replay((key, e) =>
+        {
+            // Ids past the margin are not registered: they are refused as too old anyway.
+            if (_index.IsTooOld(e, now) || _index.TryRegister(e))
+            {
+                _index.Tally(key, e, now);
+            }
+        });
+        PublishSizes();
+        _logger.LogInformation("Raw click store opened in {Directory} with {RegisteredIds} registered ids", _directory, _index.RegisteredIds);
+    }
+
     private void Process(List<Request> group)
     {
         var now = _timeProvider.GetUtcNow();
         if (group.Contains(PruneRequest.Instance))
         {
-            var forgotten = _index.Prune(now);
-            _logger.LogDebug("Raw click store forgot {Forgotten} expired ids", forgotten);
+            var (forgotten, minutes) = _index.Prune(now);
+            _logger.LogDebug("Raw click store forgot {Forgotten} expired ids and {Minutes} minute tallies past retention", forgotten, minutes);
         }
 
         var appends = group.OfType<AppendRequest>().ToList();
@@ -137,10 +165,10 @@ internal sealed class RawClickWriter : IAsyncDisposable
 
         for (var i = 0; i < appends.Count; i++)
         {
-            accepted[i].ForEach(e => _index.Tally(appends[i].Key, e));
+            accepted[i].ForEach(e => _index.Tally(appends[i].Key, e, now));
         }
 
-        Volatile.Write(ref _registeredIds, _index.RegisteredIds);
+        PublishSizes();
         for (var i = 0; i < appends.Count; i++)
         {
             appends[i].Completion.TrySetResult(accepted[i]);
@@ -155,6 +183,13 @@ internal sealed class RawClickWriter : IAsyncDisposable
         {
             list.Completion.TrySetResult(_index.ActiveAds(list.Hour, list.Slice));
         }
+    }
+
+    private void PublishSizes()
+    {
+        Volatile.Write(ref _registeredIds, _index.RegisteredIds);
+        Volatile.Write(ref _talliedAdShards, _index.Held.AdShards);
+        Volatile.Write(ref _indexedHours, _index.Held.Hours);
     }
 
     private List<AdEvent> Register(AppendRequest append, DateTimeOffset now)

@@ -144,5 +144,5 @@ public sealed class EmbeddedRawClickStoreTests : RawClickStoreContractTests, IAs
     }
 
     private EmbeddedRawClickStore Open(TimeSpan? forgetAfterExpiry = null) =>
-        EmbeddedRawClickStore.Open(_directory, _time, NullLogger<EmbeddedRawClickStore>.Instance, forgetAfterExpiry);
+        EmbeddedRawClickStore.Open(_directory, EmbeddedRawClickStore.DefaultRetention, _time, NullLogger<EmbeddedRawClickStore>.Instance, forgetAfterExpiry: forgetAfterExpiry);
 }
