@@ -1,4 +1,5 @@
 using Azure.Storage.Queues;
+using Orleans.AdClicks.Streaming;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Streams;
@@ -27,6 +28,7 @@ internal static class ClickStreamExtensions
             silo.AddAzureQueueStreams(Constants.StreamProvider, stream =>
             {
                 stream.ConfigureAzureQueue(queue => queue.Configure(o => ConfigureQueues(o, settings)));
+                stream.ConfigureQueueDataAdapter(ClickQueueDataAdapter.Create);
                 stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
                 stream.ConfigurePullingAgent(agent => agent.Configure(ConfigurePulling));
             });
@@ -48,6 +50,7 @@ internal static class ClickStreamExtensions
             client.AddAzureQueueStreams(Constants.StreamProvider, stream =>
             {
                 stream.ConfigureAzureQueue(queue => queue.Configure(o => ConfigureQueues(o, settings)));
+                stream.ConfigureQueueDataAdapter(ClickQueueDataAdapter.Create);
                 stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             });
         }
