@@ -41,9 +41,9 @@ public abstract class ReconciliationDriftTests : IAsyncLifetime
     {
         var settings = new Dictionary<string, string?>
         {
+            // The default periods (an hour, a minute): no reminder fires by itself while a test runs, except at
+            // an hour's turn; the tests tick the reminders themselves (TickAsync), as the reminder service does.
             ["AdClicks:DataDirectory"] = Data.Path,
-            ["AdClicks:Reconciliation:ResumePeriod"] = "00:00:01",
-            ["AdClicks:Reconciliation:Period"] = "00:00:02",
             ["AdClicks:Reconciliation:AllowedLateness"] = "00:00:00",
         };
         foreach (var (key, value) in await ProfileSettingsAsync())
@@ -157,6 +157,8 @@ public abstract class ReconciliationDriftTests : IAsyncLifetime
         Assert.Equal(healthySlices, stuck.MismatchCount);
 
         await DeleteRowAsync(broken, _hour, shard: -1);
+        Assert.True(await HasReminderAsync(_cluster.Silos[0], run, ResumeReminder), "the unfinished run has no resume reminder");
+        await TickAsync(run, ResumeReminder);
         var done = await Eventually.MatchesAsync(async () => (await run.GetReportsAsync())[^1], r => r.CompletedAt is not null);
 
         // ads[1] was repaired by the failing attempts, so the last one found it right; the report still tells of it.
@@ -170,15 +172,19 @@ public abstract class ReconciliationDriftTests : IAsyncLifetime
     [Fact]
     public async Task Reminder_HourClosed_RunsItUnasked()
     {
-        var latest = MinuteBucket.Truncate(DateTimeOffset.UtcNow, Granularity.Hour).AddHours(-1);
         var reconciliation = Client.GetGrain<IReconciliationGrain>(0);
+        var registered = await HasReminderAsync(_cluster.Silos[0], reconciliation, "hourly");
+
+        await TickAsync(reconciliation, "hourly");
 
         // The hour before the latest closed one may be scheduled instead when the clock passes an hour meanwhile.
-        var hour = (await Eventually.MatchesAsync(() => reconciliation.ListHoursAsync(latest, latest.AddHours(2)), hours => hours.Count > 0)).First();
+        var latest = MinuteBucket.Truncate(DateTimeOffset.UtcNow, Granularity.Hour).AddHours(-1);
+        var hour = (await Eventually.MatchesAsync(() => reconciliation.ListHoursAsync(latest.AddHours(-1), latest.AddHours(1)), hours => hours.Count > 0))[^1];
         var report = await Eventually.MatchesAsync(
-            async () => (await Client.GetGrain<IReconciliationRunGrain>(ReconciliationHour.Key(hour)).GetReportsAsync()).SingleOrDefault(),
+            async () => (await Client.GetGrain<IReconciliationRunGrain>(ReconciliationHour.Key(hour)).GetReportsAsync()) is [.., var last] ? last : null,
             r => r?.CompletedAt is not null);
 
+        Assert.True(registered, "the silo did not register the hourly reminder at start");
         Assert.Equal(AdSlice.Count, report!.SlicesDone);
         Assert.Empty(await reconciliation.ListHoursAsync(_hour, _hour.AddHours(1)));
     }
@@ -191,6 +197,33 @@ public abstract class ReconciliationDriftTests : IAsyncLifetime
         await Assert.ThrowsAsync<ArgumentException>(() => reconciliation.RunNowAsync(MinuteBucket.Truncate(DateTimeOffset.UtcNow, Granularity.Hour)));
         await Assert.ThrowsAsync<ArgumentException>(() => reconciliation.RunNowAsync(_hour.AddMinutes(1)));
     }
+
+    protected const string ResumeReminder = "resume";
+
+    /// <summary>Whether <paramref name="grain"/> has the reminder registered, as the cluster's reminder table says.</summary>
+    protected static async Task<bool> HasReminderAsync(InProcessSiloHandle silo, IAddressable grain, string name) =>
+        await silo.ServiceProvider.GetRequiredService<IReminderTable>().ReadRow(grain.GetGrainId(), name) is not null;
+
+    /// <summary>
+    /// Delivers one tick of the reminder, as the reminder service would when it is due, retrying while the grain
+    /// cannot be reached (a silo just died).
+    /// </summary>
+    protected static Task TickAsync(IAddressable grain, string reminder) =>
+        Eventually.MatchesAsync(
+            async () =>
+            {
+                try
+                {
+                    await grain.AsReference<IRemindable>().ReceiveReminder(reminder, default);
+                    return true;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    return false;
+                }
+            },
+            ticked => ticked,
+            TimeSpan.FromSeconds(120));
 
     protected AdEvent NewEvent(AdInfo ad, int i) => new(
         // Minutes 0–14 get two events of different kinds, later ones one.
@@ -288,6 +321,23 @@ public sealed class AzuriteReconciliationTests : ReconciliationDriftTests
         var survivor = _cluster.Silos.Single(s => s != dying);
         await _cluster.KillSiloAsync(dying, Ct);
         await DeleteRowAsync(broken, _hour, shard: -1);
+        // The resume reminder is in Azure Table Storage, so it outlives the silo and fires on the survivor.
+        Assert.True(await Eventually.MatchesAsync(
+            async () =>
+            {
+                try
+                {
+                    return await HasReminderAsync(survivor, run, ResumeReminder);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The reminder ring is still taking over the dead silo's range.
+                    return false;
+                }
+            },
+            found => found,
+            TimeSpan.FromSeconds(120)));
+        await TickAsync(run, ResumeReminder);
         var done = await Eventually.MatchesAsync(async () => (await run.GetReportsAsync())[^1], r => r.CompletedAt is not null, TimeSpan.FromSeconds(120));
 
         Assert.Equal(stuck.RunId, done.RunId);
