@@ -132,6 +132,17 @@ public sealed class EmbeddedRawClickStoreRetentionTests : IDisposable
         Assert.Equal([("append", "embedded"), ("count", "embedded")], durations);
     }
 
+    [Fact]
+    public async Task AddAdClicks_EmbeddedSilo_ReadyCheckNamesTheRawClickStore()
+    {
+        await using var cluster = await AdClicksTestCluster.DeployAsync(new Dictionary<string, string?> { ["AdClicks:DataDirectory"] = _directory.Path }, silos: 1);
+        var health = cluster.Silos[0].ServiceProvider.GetRequiredService<HealthCheckService>();
+
+        var ready = await Eventually.MatchesAsync(() => health.CheckHealthAsync(r => r.Tags.Contains("ready"), Cancellation), r => r.Status == HealthStatus.Healthy);
+
+        Assert.Contains("raw-clicks", ready.Entries.Keys);
+    }
+
     private EmbeddedRawClickStore Open() =>
         EmbeddedRawClickStore.Open(_directory.Path, Retention, _time, NullLogger<EmbeddedRawClickStore>.Instance);
 
