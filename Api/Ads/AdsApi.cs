@@ -3,7 +3,6 @@ using Orleans.AdClicks.Api.Auth;
 using Orleans.AdClicks.Api.Beacons;
 using Orleans.AdClicks.Api.Hosting;
 using Orleans.AdClicks.Api.Tokens;
-using Orleans.AdClicks.Events;
 using Orleans.AdClicks.Models;
 
 namespace Orleans.AdClicks.Api.Ads;
@@ -69,7 +68,7 @@ public static class AdsApi
         _ => TypedResults.NotFound(),
     };
 
-    private static IAdGrain Grain(IGrainFactory grains, Guid adId) => grains.GetGrain<IAdGrain>(new AdKey(adId, 0).ToString());
+    private static IAdDefinitionGrain Grain(IGrainFactory grains, Guid adId) => grains.GetGrain<IAdDefinitionGrain>(adId);
 
     private static async Task<Results<Created<ImpressionDto>, NotFound, ProblemHttpResult>> CreateImpressionAsync(
         Guid adId, CurrentAdvertiser caller, IGrainFactory grains, ClickTokens tokens, TimeProvider time)

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Orleans.AdClicks.Events;
 
 namespace Orleans.AdClicks.Api.Beacons;
 
@@ -40,7 +39,7 @@ public sealed class AdTargets(IGrainFactory grains, TimeProvider time)
     {
         try
         {
-            var ad = await grains.GetGrain<IAdGrain>(new AdKey(adId, 0).ToString()).GetAsync();
+            var ad = await grains.GetGrain<IAdDefinitionGrain>(adId).GetAsync();
             if (_entries.Count >= MaxEntries)
             {
                 _entries.Clear();

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.AdClicks.Events;
 using Orleans.AdClicks.Reconciliation;
-using Orleans.AdClicks.Storage.Aggregates;
-using Orleans.AdClicks.Storage.RawClicks;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 
@@ -44,11 +42,23 @@ public sealed partial class AdGrain
             throw;
         }
 
+        metrics.Received(events, accepted);
         var billable = accepted.Where(e => e.Billable).ToList();
 
-        // Recounting after the write already includes this batch: those minutes must not be added to.
+        // Only minutes this activation does not know need the raw store: late ones before what it recounted or
+        // forgot, and uncertain ones. Recounting after the write already includes this batch: not added to.
         var unknown = billable.Select(e => e.Minute).Where(m => !_counts.IsKnown(m) || _uncertain.Contains(m)).Distinct().Order().ToList();
-        await RecountAsync(unknown);
+        try
+        {
+            var reason = unknown.All(_uncertain.Contains) ? CountingMetrics.RecountReason.Uncertain : CountingMetrics.RecountReason.Late;
+            await RecountAsync(unknown, reason);
+        }
+        catch (Exception ex)
+        {
+            // The events are stored, so a redelivery would be refused: recounting at the next flush includes them.
+            _uncertain.UnionWith(unknown);
+            LogRecountFailed(ex, _key.ToString(), unknown.Count);
+        }
 
         var recounted = unknown.ToHashSet();
         foreach (var adEvent in billable)
@@ -59,6 +69,7 @@ public sealed partial class AdGrain
             }
         }
 
+        MarkDirtySince();
         LogCounted(_key.ToString(), events.Count, accepted.Count, billable.Count);
     }
 
@@ -73,7 +84,8 @@ public sealed partial class AdGrain
     public async Task<RepairedMinutes> RepairMinutesAsync(IReadOnlyList<DateTimeOffset> minutes)
     {
         var ordered = minutes.Select(MinuteBucket.Of).Distinct().Order().ToList();
-        await RecountAsync(ordered, writeZeros: true);
+        await RecountAsync(ordered, CountingMetrics.RecountReason.Repair, writeZeros: true);
+        MarkDirtySince();
         if (!await FlushAsync(CancellationToken.None))
         {
             throw new InvalidOperationException($"Ad {_key}: the repaired minute counts could not be written; they are retried on the next flush.");
@@ -84,16 +96,17 @@ public sealed partial class AdGrain
     }
 
     /// <summary>
-    /// Sets <paramref name="minutes"/> (ascending) to their recount from the raw store. A minute recounted
+    /// Sets <paramref name="minutes"/> (ascending) to their recount from the raw store, in one read. A minute recounted
     /// to zero is written only when <paramref name="writeZeros"/>: a repair must overwrite a wrong row.
     /// </summary>
-    private async Task RecountAsync(IReadOnlyList<DateTimeOffset> minutes, bool writeZeros = false)
+    private async Task RecountAsync(IReadOnlyList<DateTimeOffset> minutes, CountingMetrics.RecountReason reason, bool writeZeros = false)
     {
         if (minutes.Count == 0)
         {
             return;
         }
 
+        metrics.Recounted(reason);
         var tallies = (await rawClicks.CountAsync(_key, minutes[0], minutes[^1].AddMinutes(1))).ToDictionary(t => t.Minute);
         foreach (var minute in minutes)
         {
@@ -102,50 +115,6 @@ public sealed partial class AdGrain
             _uncertain.Remove(minute);
         }
     }
-
-    /// <summary>Writes the dirty minutes; false when the write failed and they stay dirty.</summary>
-    private async Task<bool> FlushAsync(CancellationToken cancellationToken)
-    {
-        if (_uncertain.Count > 0)
-        {
-            try
-            {
-                await RecountAsync([.. _uncertain.Order()]);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogRecountFailed(ex, _key.ToString(), _uncertain.Count);
-            }
-        }
-
-        if (_counts.DirtyCount == 0)
-        {
-            return true;
-        }
-
-        var dirty = _counts.Dirty();
-        var version = time.GetUtcNow().UtcTicks;
-        var advertiserId = _info?.AdvertiserId ?? Guid.Empty;
-        var rows = dirty
-            .Select(m => new MinuteCountRow(_key.AdId, _key.Shard, CampaignId, advertiserId, m.Minute, m.Clicks, m.Impressions, version))
-            .ToList();
-        try
-        {
-            await aggregates.WriteAsync(rows, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Rows stay dirty and are written with a newer version on the next tick.
-            LogFlushFailed(ex, _key.ToString(), rows.Count);
-            return false;
-        }
-
-        _counts.MarkWritten(dirty);
-        _counts.ForgetWrittenBefore(MinuteBucket.Of(time.GetUtcNow()) - KeepWrittenMinutes);
-        return true;
-    }
-
-    private Guid CampaignId => _info?.CampaignId ?? _campaignOfEvents;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Ad {AdKey}: {Received} events received, {Accepted} new, {Billable} counted")]
     private partial void LogCounted(string adKey, int received, int accepted, int billable);
@@ -156,7 +125,7 @@ public sealed partial class AdGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ad {AdKey}: writing {Rows} minute counts failed; retrying")]
     private partial void LogFlushFailed(Exception ex, string adKey, int rows);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ad {AdKey}: recounting {Minutes} minutes after a failed raw write failed; retrying")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ad {AdKey}: recounting {Minutes} minutes from the raw store failed; they are recounted at the next flush")]
     private partial void LogRecountFailed(Exception ex, string adKey, int minutes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ad {AdKey}: {Minutes} minutes repaired to their recount by reconciliation")]

@@ -10,16 +10,17 @@ using Orleans.Streams.Core;
 namespace Orleans.AdClicks.Ads;
 
 /// <summary>
-/// Holds an ad's definition (shard 0) and counts the clicks and impressions of one ad shard.
+/// Counts the clicks and impressions of one ad shard; the ad's definition is its <see cref="AdDefinitionGrain"/>.
 /// Write first, count second: an event is counted only after the raw store accepted it as new,
 /// so a crash in between under-counts (repaired by recounting) and never double counts.
 /// See docs/counting.md.
 /// </summary>
+[GrainType("adcounting")]
 [ImplicitStreamSubscription(Constants.ClicksNamespace)]
 public sealed partial class AdGrain(
-    [PersistentState("ad", Constants.GrainStore)] IPersistentState<AdGrainState> ad,
     IRawClickStore rawClicks,
     IAggregateStore aggregates,
+    CountingMetrics metrics,
     TimeProvider time,
     ILogger<AdGrain> logger)
     : Grain, IAdGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<AdEvent>
@@ -27,19 +28,29 @@ public sealed partial class AdGrain(
     // Minutes this recent are recounted when the grain activates, repairing a crash between a raw
     // write and the aggregate flush within seconds; older ones are left to reconciliation.
     private static readonly TimeSpan RecountOnActivation = TimeSpan.FromMinutes(10);
+
+    // Event times come from the Api's clock, and an earlier activation may have run on a silo whose clock is
+    // ahead of this one: the activation's recount reaches this far ahead, so every minute it did not find is zero.
+    private static readonly TimeSpan RecountAhead = TimeSpan.FromDays(1);
     private static readonly TimeSpan FlushPeriod = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan KeepWrittenMinutes = TimeSpan.FromMinutes(70);
 
     private readonly MinuteCounts _counts = new();
 
-    // Minutes whose raw write failed part-way: some events may be stored and will be refused when
-    // redelivered, so these minutes are recounted from the raw store rather than added to.
+    // Minutes whose raw write failed part-way, or whose recount failed after a write: some of their events are
+    // stored and will be refused when redelivered, so these minutes are recounted rather than added to.
     private readonly HashSet<DateTimeOffset> _uncertain = [];
     private AdKey _key;
     private AdInfo? _info;
 
     // Tokens carry the campaign, so counts of an ad whose definition is missing still land in it.
     private Guid _campaignOfEvents;
+
+    // The highest row version this shard ever wrote: every flush writes a higher one, whatever the clock says.
+    private long _lastVersion;
+
+    // When the oldest minute count not yet written became dirty: the flush lag.
+    private DateTimeOffset? _dirtySince;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -48,13 +59,16 @@ public sealed partial class AdGrain(
             throw new ArgumentException($"'{this.GetPrimaryKeyString()}' is not an ad key.");
         }
 
-        _info = _key.Shard == 0
-            ? ToInfo()
-            : await GrainFactory.GetGrain<IAdGrain>(new AdKey(_key.AdId, 0).ToString()).GetAsync();
-
-        var to = MinuteBucket.Of(time.GetUtcNow()).AddMinutes(1);
-        var from = to - RecountOnActivation;
-        _counts.LoadRange(from, to, await rawClicks.CountAsync(_key, from, to, cancellationToken));
+        var definition = GrainFactory.GetGrain<IAdDefinitionGrain>(_key.AdId).GetAsync();
+        var latestVersion = aggregates.ReadLatestVersionAsync(_key, cancellationToken);
+        var now = MinuteBucket.Of(time.GetUtcNow());
+        var from = now.AddMinutes(1) - RecountOnActivation;
+        metrics.Recounted(CountingMetrics.RecountReason.Activation);
+        var tallies = await rawClicks.CountAsync(_key, from, now + RecountAhead, cancellationToken);
+        _counts.LoadFrom(from, tallies);
+        MarkDirtySince();
+        _lastVersion = await latestVersion ?? 0;
+        _info = await definition;
 
         this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(FlushPeriod, FlushPeriod) { Interleave = false });
     }
@@ -64,75 +78,61 @@ public sealed partial class AdGrain(
         await FlushAsync(cancellationToken);
     }
 
-    public async Task<AdInfo> CreateAsync(AdInfo definition)
+    /// <summary>Writes the dirty minutes; false when the write failed and they stay dirty.</summary>
+    private async Task<bool> FlushAsync(CancellationToken cancellationToken)
     {
-        if (_key.Shard != 0 || definition.Id != _key.AdId)
+        if (_uncertain.Count > 0)
         {
-            throw new ArgumentException("An ad is created on shard 0 of its own key.", nameof(definition));
+            try
+            {
+                await RecountAsync([.. _uncertain.Order()], CountingMetrics.RecountReason.Uncertain);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogRecountFailed(ex, _key.ToString(), _uncertain.Count);
+            }
         }
 
-        if (ad.RecordExists)
+        if (_counts.DirtyCount == 0)
         {
-            throw new InvalidOperationException($"Ad {definition.Id:N} exists.");
+            return true;
         }
 
-        ad.State.CampaignId = definition.CampaignId;
-        ad.State.AdvertiserId = definition.AdvertiserId;
-        ad.State.Name = definition.Name;
-        ad.State.TargetUrl = definition.TargetUrl;
-        ad.State.Creative = definition.Creative;
-        ad.State.CreatedAt = definition.CreatedAt;
-        await ad.WriteStateAsync();
-        _info = ToInfo();
-        return _info!;
+        var dirty = _counts.Dirty();
+        // Strictly above every version this shard wrote before, also on a silo whose clock is behind; taken
+        // before the write, which may land even when it throws.
+        var version = _lastVersion = Math.Max(time.GetUtcNow().UtcTicks, _lastVersion + 1);
+        var advertiserId = _info?.AdvertiserId ?? Guid.Empty;
+        var rows = dirty
+            .Select(m => new MinuteCountRow(_key.AdId, _key.Shard, CampaignId, advertiserId, m.Minute, m.Clicks, m.Impressions, version))
+            .ToList();
+        try
+        {
+            await aggregates.WriteAsync(rows, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Rows stay dirty and are written with a newer version on the next tick.
+            LogFlushFailed(ex, _key.ToString(), rows.Count);
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        _counts.MarkWritten(dirty);
+        _counts.ForgetWrittenBefore(MinuteBucket.Of(now) - KeepWrittenMinutes);
+        metrics.Flushed(now - (_dirtySince ?? now));
+        _dirtySince = null;
+        MarkDirtySince();
+        return true;
     }
 
-    public async Task<AdChange> UpdateAsync(AdSettings settings)
+    private void MarkDirtySince()
     {
-        if (RefuseChange(allowArchived: false) is { } refused)
+        if (_counts.DirtyCount > 0)
         {
-            return refused;
+            _dirtySince ??= time.GetUtcNow();
         }
-
-        ad.State.Name = settings.Name;
-        ad.State.TargetUrl = settings.TargetUrl;
-        ad.State.Creative = settings.Creative;
-        return await SaveAsync();
     }
 
-    public async Task<AdChange> SetStatusAsync(AdStatus status)
-    {
-        if (RefuseChange(allowArchived: status == AdStatus.Archived) is { } refused)
-        {
-            return refused;
-        }
-
-        if (ad.State.Status == status)
-        {
-            return new AdChange(ChangeOutcome.Changed, ToInfo());
-        }
-
-        ad.State.Status = status;
-        return await SaveAsync();
-    }
-
-    public Task<AdInfo?> GetAsync() => Task.FromResult(_key.Shard == 0 ? ToInfo() : _info);
-
-    private AdChange? RefuseChange(bool allowArchived) =>
-        _key.Shard != 0 || !ad.RecordExists ? new AdChange(ChangeOutcome.NotFound, null)
-        : ad.State.Status == AdStatus.Archived && !allowArchived ? new AdChange(ChangeOutcome.Conflict, ToInfo(), "An archived ad does not change.")
-        : null;
-
-    private async Task<AdChange> SaveAsync()
-    {
-        ad.State.UpdatedAt = time.GetUtcNow();
-        await ad.WriteStateAsync();
-        _info = ToInfo();
-        return new AdChange(ChangeOutcome.Changed, _info);
-    }
-
-    private AdInfo? ToInfo() => ad.RecordExists
-        ? new AdInfo(_key.AdId, ad.State.CampaignId, ad.State.AdvertiserId, ad.State.Name, ad.State.TargetUrl, ad.State.CreatedAt,
-            ad.State.Status, ad.State.Creative, ad.State.UpdatedAt)
-        : null;
+    private Guid CampaignId => _info?.CampaignId ?? _campaignOfEvents;
 }

@@ -2,7 +2,10 @@ using Orleans.AdClicks.Models;
 
 namespace Orleans.AdClicks.Ads;
 
-/// <summary>The persisted definition of an ad (kept by shard 0 only).</summary>
+/// <summary>
+/// The persisted definition of an ad, kept by <see cref="AdDefinitionGrain"/>. Named after the grain that first
+/// stored it: the name and alias are part of stored records.
+/// </summary>
 [GenerateSerializer, Alias("adclicks.ad-state")]
 public sealed class AdGrainState
 {

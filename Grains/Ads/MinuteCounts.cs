@@ -6,17 +6,25 @@ namespace Orleans.AdClicks.Ads;
 /// <summary>
 /// The absolute counts of one ad shard per UTC minute, as far as this activation knows them.
 /// A minute is either known (recounted from the raw store once, then kept exact by adding each
-/// newly accepted event) or unknown; only known minutes can be added to or flushed.
+/// newly accepted event) or unknown; only known minutes can be added to or flushed. Only the shard's
+/// own grain writes its raw events, so after a recount of every minute from some minute onwards,
+/// each later minute not held here is known to be zero: it needs no read of the raw store.
 /// </summary>
 public sealed class MinuteCounts
 {
     private readonly Dictionary<DateTimeOffset, Entry> _minutes = [];
 
+    // Minutes from this one onwards that are not held are known to be zero; null until a recount says so.
+    private DateTimeOffset? _zeroFrom;
+
     /// <summary>Minutes with counts not yet written to the aggregate store.</summary>
     public int DirtyCount { get; private set; }
 
     /// <summary>True when the minute's count is known to this activation.</summary>
-    public bool IsKnown(DateTimeOffset minute) => _minutes.ContainsKey(minute);
+    public bool IsKnown(DateTimeOffset minute) => _minutes.ContainsKey(minute) || minute >= _zeroFrom;
+
+    /// <summary>The first minute from which every minute not held is known to be zero, or null.</summary>
+    public DateTimeOffset? ZeroFrom => _zeroFrom;
 
     /// <summary>Sets a minute to a recounted value; it needs writing when it has any count, or when <paramref name="writeZero"/>.</summary>
     public void Load(DateTimeOffset minute, long clicks, long impressions, bool writeZero = false)
@@ -34,22 +42,25 @@ public sealed class MinuteCounts
         }
     }
 
-    /// <summary>Sets every minute of [from, to) to its recount; minutes absent from <paramref name="tallies"/> are zero.</summary>
-    public void LoadRange(DateTimeOffset from, DateTimeOffset to, IEnumerable<MinuteTally> tallies)
+    /// <summary>
+    /// Takes the recount of every minute from <paramref name="from"/> onwards: the minutes of <paramref name="tallies"/>
+    /// are held, every other minute from <paramref name="from"/> on is known to be zero.
+    /// </summary>
+    public void LoadFrom(DateTimeOffset from, IEnumerable<MinuteTally> tallies)
     {
-        var byMinute = tallies.ToDictionary(t => t.Minute);
-        for (var minute = from; minute < to; minute = minute.AddMinutes(1))
+        foreach (var tally in tallies.Where(t => t.Minute >= from))
         {
-            byMinute.TryGetValue(minute, out var tally);
-            Load(minute, tally.Clicks, tally.Impressions);
+            Load(tally.Minute, tally.Clicks, tally.Impressions);
         }
+
+        _zeroFrom = from;
     }
 
     /// <summary>Adds one newly accepted billable event to its known minute.</summary>
     public void Add(AdEvent adEvent)
     {
         var minute = adEvent.Minute;
-        if (!_minutes.TryGetValue(minute, out var entry))
+        if (!_minutes.TryGetValue(minute, out var entry) && !(minute >= _zeroFrom))
         {
             throw new InvalidOperationException($"Minute {minute:O} is not known; recount it before adding.");
         }
@@ -84,6 +95,12 @@ public sealed class MinuteCounts
     /// <summary>Forgets written minutes before <paramref name="cutoff"/>; a late event recounts them again.</summary>
     public void ForgetWrittenBefore(DateTimeOffset cutoff)
     {
+        // A forgotten minute is not zero: the known-zero horizon moves past it.
+        if (_zeroFrom < cutoff)
+        {
+            _zeroFrom = cutoff;
+        }
+
         foreach (var (minute, entry) in _minutes)
         {
             if (minute < cutoff && !entry.Dirty)

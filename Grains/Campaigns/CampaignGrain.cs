@@ -1,4 +1,3 @@
-using Orleans.AdClicks.Events;
 using Orleans.AdClicks.Models;
 
 namespace Orleans.AdClicks.Campaigns;
@@ -123,7 +122,7 @@ public sealed class CampaignGrain(
         }
 
         var adId = Guid.NewGuid();
-        var ad = await GrainFactory.GetGrain<IAdGrain>(new AdKey(adId, 0).ToString()).CreateAsync(
+        var ad = await GrainFactory.GetGrain<IAdDefinitionGrain>(adId).CreateAsync(
             new AdInfo(adId, this.GetPrimaryKey(), campaign.State.AdvertiserId, settings.Name, settings.TargetUrl, time.GetUtcNow(), Creative: settings.Creative));
         campaign.State.AdIds.Add(adId);
         await campaign.WriteStateAsync();
@@ -132,7 +131,7 @@ public sealed class CampaignGrain(
 
     public async Task<IReadOnlyList<AdInfo>> ListAdsAsync()
     {
-        var ads = await Task.WhenAll(campaign.State.AdIds.Select(id => GrainFactory.GetGrain<IAdGrain>(new AdKey(id, 0).ToString()).GetAsync()));
+        var ads = await Task.WhenAll(campaign.State.AdIds.Select(id => GrainFactory.GetGrain<IAdDefinitionGrain>(id).GetAsync()));
         return [.. ads.OfType<AdInfo>()];
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.AdClicks.Ads;
 using Orleans.AdClicks.Reconciliation;
 using Orleans.AdClicks.Storage.Aggregates;
 using Orleans.AdClicks.Storage.GrainState;
@@ -52,6 +53,8 @@ public static class AdClicksSiloBuilderExtensions
         }
 
         silo.AddClickStream(settings);
+        silo.Services.AddMetrics();
+        silo.Services.TryAddSingleton<CountingMetrics>();
         silo.AddReconciliation(configuration);
         silo.Services.AddSingleton<IAggregateStore>(sp => DuckDbAggregateStore.Open(
             Path.Combine(settings.DataPath, "aggregates.duckdb"),

@@ -47,16 +47,44 @@ public sealed class MinuteCountsTests
     }
 
     [Fact]
-    public void LoadRange_MissingMinutes_AreKnownZeroAndClean()
+    public void LoadFrom_LaterMinutesNotRecounted_AreKnownZeroAndClean()
     {
         var counts = new MinuteCounts();
 
-        counts.LoadRange(Minute, Minute.AddMinutes(3), [new MinuteTally(Minute.AddMinutes(1), 4, 0)]);
+        counts.LoadFrom(Minute, [new MinuteTally(Minute.AddMinutes(1), 4, 0)]);
 
         Assert.True(counts.IsKnown(Minute));
         Assert.True(counts.IsKnown(Minute.AddMinutes(2)));
-        Assert.False(counts.IsKnown(Minute.AddMinutes(3)));
+        Assert.True(counts.IsKnown(Minute.AddDays(2)));
+        Assert.False(counts.IsKnown(Minute.AddMinutes(-1)));
         Assert.Equal([(Minute.AddMinutes(1), 4L, 0L)], counts.Dirty());
+    }
+
+    [Fact]
+    public void Add_MinuteAfterTheRecount_CountsFromZero()
+    {
+        var counts = new MinuteCounts();
+        counts.LoadFrom(Minute, []);
+
+        counts.Add(Event(AdEventKind.Click, Minute.AddMinutes(30)));
+
+        Assert.Equal([(Minute.AddMinutes(30), 1L, 0L)], counts.Dirty());
+        Assert.Throws<InvalidOperationException>(() => counts.Add(Event(AdEventKind.Click, Minute.AddMinutes(-1))));
+    }
+
+    [Fact]
+    public void ForgetWrittenBefore_ForgottenMinute_IsUnknownNotZero()
+    {
+        var counts = new MinuteCounts();
+        counts.LoadFrom(Minute, [new MinuteTally(Minute, 3, 0)]);
+        counts.MarkWritten(counts.Dirty());
+
+        counts.ForgetWrittenBefore(Minute.AddMinutes(2));
+
+        Assert.False(counts.IsKnown(Minute));
+        Assert.False(counts.IsKnown(Minute.AddMinutes(1)));
+        Assert.True(counts.IsKnown(Minute.AddMinutes(2)));
+        Assert.Equal(Minute.AddMinutes(2), counts.ZeroFrom);
     }
 
     [Fact]

@@ -10,12 +10,20 @@ namespace Orleans.AdClicks.Tests.Infrastructure;
 /// <summary>An in-process cluster of AdClicks silos and the steps cluster tests share.</summary>
 public static class AdClicksTestCluster
 {
-    /// <summary>Deploys <paramref name="silos"/> silos wired by <c>AddAdClicks</c> with <paramref name="settings"/>.</summary>
-    public static async Task<InProcessTestCluster> DeployAsync(IReadOnlyDictionary<string, string?> settings, short silos = 2)
+    /// <summary>
+    /// Deploys <paramref name="silos"/> silos wired by <c>AddAdClicks</c> with <paramref name="settings"/>, then by
+    /// <paramref name="configureSilo"/> when set (a test's clock or store decorator, found again in the silo's services).
+    /// </summary>
+    public static async Task<InProcessTestCluster> DeployAsync(
+        IReadOnlyDictionary<string, string?> settings, short silos = 2, Action<ISiloBuilder>? configureSilo = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var builder = new InProcessTestClusterBuilder(silos);
-        builder.ConfigureSilo((_, silo) => silo.AddAdClicks(configuration));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddAdClicks(configuration);
+            configureSilo?.Invoke(silo);
+        });
         builder.ConfigureClient(client => client.AddAdClicksClickStream(configuration));
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -38,6 +38,8 @@ public sealed class DuckDbAggregateStore : IAggregateStore, IAsyncDisposable
         ORDER BY ad_id, shard, minute
         """;
 
+    private const string LatestVersionSql = "SELECT max(version) FROM minute_counts WHERE ad_id = $adId AND shard = $shard";
+
     private readonly DuckDbAggregateDatabase _database;
     private int _disposed;
 
@@ -103,6 +105,14 @@ public sealed class DuckDbAggregateStore : IAggregateStore, IAsyncDisposable
         ], reader => new MinuteCountRow(
             reader.GetGuid(0), reader.GetInt32(1), reader.GetGuid(2), reader.GetGuid(3), AsUtc(reader.GetDateTime(4)),
             reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7)), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<long?> ReadLatestVersionAsync(AdKey key, CancellationToken cancellationToken = default)
+    {
+        var versions = await QueryAsync<long?>(LatestVersionSql, [new("adId", key.AdId), new("shard", key.Shard)],
+            reader => reader.IsDBNull(0) ? null : reader.GetInt64(0), cancellationToken);
+        return versions[0];
     }
 
     /// <summary>Commits the writes already queued, then closes the file unless another store still uses it.</summary>

@@ -18,6 +18,9 @@ public interface IAggregateStore
     /// <summary>The ads with the most clicks in the range (then most impressions, then ad id).</summary>
     Task<IReadOnlyList<AdTotal>> QueryTopAdsAsync(TopAdsQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>The highest version of any row of the ad shard <paramref name="key"/>, or null when it has none.</summary>
+    Task<long?> ReadLatestVersionAsync(AdKey key, CancellationToken cancellationToken = default);
+
     /// <summary>Every row of the ads of <paramref name="slice"/> (see <see cref="AdSlice"/>) in the UTC hour starting at <paramref name="hour"/>.</summary>
     Task<IReadOnlyList<MinuteCountRow>> ReadHourAsync(DateTimeOffset hour, int slice, CancellationToken cancellationToken = default);
 }
