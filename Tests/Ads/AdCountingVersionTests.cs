@@ -38,7 +38,7 @@ public sealed class AdCountingVersionTests : IAsyncLifetime
         var minute = MinuteBucket.Of(Clock(_cluster.Silos[0]).GetUtcNow());
         await CountOnAsync(_cluster.Silos[0], ad, minute, clicks: 3, expected: 3);
 
-        await DeactivateAsync(ad);
+        await MoveAsync(ad, _cluster.Silos[1]);
 
         await CountOnAsync(_cluster.Silos[1], ad, minute, clicks: 2, expected: 5);
     }
@@ -66,23 +66,13 @@ public sealed class AdCountingVersionTests : IAsyncLifetime
 
     private static ShiftedClock Clock(InProcessSiloHandle silo) => (ShiftedClock)silo.ServiceProvider.GetRequiredService<TimeProvider>();
 
-    private async Task DeactivateAsync(AdInfo ad)
+    private async Task<bool> ActivateOnAsync(InProcessSiloHandle silo, AdInfo ad)
     {
         var key = new AdKey(ad.Id, 0).ToString();
-        await _cluster.Client.GetGrain<IAdGrain>(key).AsReference<IGrainManagementExtension>().DeactivateOnIdle();
-        await Eventually.MatchesAsync(
-            async () => await _cluster.Client.GetGrain<IManagementGrain>(0).GetActiveGrains(GrainType.Create("adcounting"), TestContext.Current.CancellationToken),
-            active => !active.Contains(GrainId.Create("adcounting", key)));
-    }
-
-    /// <summary>Activates the ad's counting grain on <paramref name="silo"/>, streams clicks to it and awaits the minute's count.</summary>
-    private async Task CountOnAsync(InProcessSiloHandle silo, AdInfo ad, DateTimeOffset minute, int clicks, long expected)
-    {
-        var key = new AdKey(ad.Id, 0);
         RequestContext.Set(IPlacementDirector.PlacementHintKey, silo.SiloAddress);
         try
         {
-            await _cluster.Client.GetGrain<IAdGrain>(key.ToString()).RepairMinutesAsync([]);
+            await _cluster.Client.GetGrain<IAdGrain>(key).RepairMinutesAsync([]);
         }
         finally
         {
@@ -90,8 +80,29 @@ public sealed class AdCountingVersionTests : IAsyncLifetime
         }
 
         var onSilo = await _cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics(hostsIds: [silo.SiloAddress]);
-        Assert.Contains(onSilo, g => g.GrainId == GrainId.Create("adcounting", key.ToString()));
+        return onSilo.Any(g => g.GrainId == GrainId.Create("adcounting", key));
+    }
 
+    /// <summary>Moves the ad's counting grain to <paramref name="silo"/> as Orleans migrates grains: deactivated here, placed there.</summary>
+    private async Task MoveAsync(AdInfo ad, InProcessSiloHandle silo)
+    {
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo.SiloAddress);
+        try
+        {
+            await _cluster.Client.GetGrain<IAdGrain>(new AdKey(ad.Id, 0).ToString()).AsReference<IGrainManagementExtension>().MigrateOnIdle();
+        }
+        finally
+        {
+            RequestContext.Clear();
+        }
+
+        await Eventually.MatchesAsync(() => ActivateOnAsync(silo, ad), placed => placed);
+    }
+
+    /// <summary>Activates the ad's counting grain on <paramref name="silo"/>, streams clicks to it and awaits the minute's count.</summary>
+    private async Task CountOnAsync(InProcessSiloHandle silo, AdInfo ad, DateTimeOffset minute, int clicks, long expected)
+    {
+        Assert.True(await ActivateOnAsync(silo, ad), $"the counting grain of ad {ad.Id} is not on silo {silo.SiloAddress}");
         await _cluster.Client.PublishAsync(Clicks(ad, minute, clicks));
         var aggregates = silo.ServiceProvider.GetRequiredService<IAggregateStore>();
         await Eventually.MatchesAsync(
