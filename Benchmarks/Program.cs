@@ -2,13 +2,15 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Orleans.AdClicks.Benchmarks.Counting;
 using Orleans.AdClicks.Benchmarks.Load;
 using Orleans.AdClicks.Benchmarks.RawStore;
 using Orleans.AdClicks.Benchmarks.Reconciliation;
 
 // Commands: micro (BenchmarkDotNet), baseline-server (a bare 302 endpoint for wrk), tokens (mint tokens through the Api),
 // raw-store (the Azure Table raw click store against a plain Azure.Data.Tables loop),
-// reconciliation (an hour's reconciliation run against a plain loop over the same stores).
+// reconciliation (an hour's reconciliation run against a plain loop over the same stores),
+// counting (raw-store reads of the counting grains per 1,000 accepted events).
 return args.FirstOrDefault() switch
 {
     "micro" => RunMicro(args[1..]),
@@ -16,6 +18,7 @@ return args.FirstOrDefault() switch
     "tokens" => await TokenMinter.RunAsync(args[1..]),
     "raw-store" => await RawStoreBenchmark.RunAsync(args[1..]),
     "reconciliation" => await ReconciliationBenchmark.RunAsync(args[1..]),
+    "counting" => await CountingBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -36,6 +39,7 @@ static int Usage()
           tokens --api http://127.0.0.1:5000 --admin-key KEY [--ads 100] [--count 100000] [--out tokens.txt]
           raw-store --connection-string CS [--count 20000] [--ads 50] [--duplicates 0.1] [--batch 200] [--parallel 4] [--rounds 2]
           reconciliation [--events 100000] [--ads 1000] [--drift 0.01] [--rounds 3] [--connection-string CS]
+          counting [--ads 500] [--minutes 10] [--events-per-minute 4] [--late 0.01]
         See docs/benchmarks.md.
         """);
     return 2;
