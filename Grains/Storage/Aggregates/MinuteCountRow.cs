@@ -2,7 +2,8 @@ namespace Orleans.AdClicks.Storage.Aggregates;
 
 /// <summary>
 /// The absolute count of one ad shard in one UTC minute. <paramref name="Version"/> orders writes of
-/// the same row: the AdGrain and reconciliation write the time of writing, in ticks.
+/// the same row: the AdGrain writes the time of writing in ticks, or one above the highest version
+/// the shard wrote before when that is higher (a silo whose clock is behind).
 /// </summary>
 public readonly record struct MinuteCountRow(
     Guid AdId,
