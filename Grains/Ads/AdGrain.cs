@@ -91,6 +91,8 @@ public sealed partial class AdGrain(
             {
                 LogRecountFailed(ex, _key.ToString(), _uncertain.Count);
             }
+
+            MarkDirtySince();
         }
 
         if (_counts.DirtyCount == 0)

@@ -60,11 +60,13 @@ public sealed class MinuteCounts
     public void Add(AdEvent adEvent)
     {
         var minute = adEvent.Minute;
-        if (!_minutes.TryGetValue(minute, out var entry) && !(minute >= _zeroFrom))
+        if (!IsKnown(minute))
         {
             throw new InvalidOperationException($"Minute {minute:O} is not known; recount it before adding.");
         }
 
+        // A known minute that is not held is zero, and clean.
+        _minutes.TryGetValue(minute, out var entry);
         if (!entry.Dirty)
         {
             DirtyCount++;
