@@ -12,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddAdClicksDefaults();
 builder.AddAdClicksOrleans();
 builder.AddClickLog();
+builder.AddAnalyticsApi();
 builder.AddApiKeyAuth();
 builder.AddAdClicksRateLimits();
 builder.AddAdClicksOpenApi();

@@ -6,6 +6,7 @@ using Orleans.AdClicks.Api.Campaigns;
 using Orleans.AdClicks.Api.Hosting;
 using Orleans.AdClicks.Events;
 using Orleans.AdClicks.Models;
+using Orleans.AdClicks.Storage.Aggregates;
 
 namespace Orleans.AdClicks.Api.Analytics;
 
@@ -13,6 +14,13 @@ namespace Orleans.AdClicks.Api.Analytics;
 public static class AnalyticsApi
 {
     public const int MaxTopAds = 100;
+
+    /// <summary>Reads the aggregate store in this process when it is registered here (a co-hosted silo's), else through the AnalyticsGrain.</summary>
+    public static IHostApplicationBuilder AddAnalyticsApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(sp => new AnalyticsReader(sp.GetService<IAggregateQueries>(), sp.GetRequiredService<IGrainFactory>()));
+        return builder;
+    }
 
     public static IEndpointRouteBuilder MapAnalyticsApi(this IEndpointRouteBuilder app)
     {
@@ -24,22 +32,22 @@ public static class AnalyticsApi
     }
 
     private static async Task<Results<Ok<SeriesDto>, NotFound, ValidationProblem>> AdAsync(
-        Guid adId, string? from, string? to, string? granularity, CurrentAdvertiser caller, IGrainFactory grains, TimeProvider time) =>
-        await SeriesAsync(SeriesScope.Ad(adId), await AdsApi.FindOwnedAsync(grains, caller, adId) is not null, from, to, granularity, grains, time);
+        Guid adId, string? from, string? to, string? granularity, CurrentAdvertiser caller, IGrainFactory grains, AnalyticsReader analytics, TimeProvider time, CancellationToken cancellationToken) =>
+        await SeriesAsync(SeriesScope.Ad(adId), await AdsApi.FindOwnedAsync(grains, caller, adId) is not null, from, to, granularity, analytics, time, cancellationToken);
 
     private static async Task<Results<Ok<SeriesDto>, NotFound, ValidationProblem>> CampaignAsync(
-        Guid id, string? from, string? to, string? granularity, CurrentAdvertiser caller, IGrainFactory grains, TimeProvider time)
+        Guid id, string? from, string? to, string? granularity, CurrentAdvertiser caller, IGrainFactory grains, AnalyticsReader analytics, TimeProvider time, CancellationToken cancellationToken)
     {
         var campaign = await CampaignsApi.FindOwnedAsync(grains, caller, id);
-        var answer = await SeriesAsync(SeriesScope.Campaign(id), campaign is not null, from, to, granularity, grains, time);
+        var answer = await SeriesAsync(SeriesScope.Campaign(id), campaign is not null, from, to, granularity, analytics, time, cancellationToken);
         return answer.Result is Ok<SeriesDto> ok && campaign!.Settings.TotalClickBudget is { } budget
-            ? TypedResults.Ok(ok.Value! with { Budget = await BudgetAsync(grains, campaign, budget, time) })
+            ? TypedResults.Ok(ok.Value! with { Budget = await BudgetAsync(analytics, campaign, budget, time, cancellationToken) })
             : answer;
     }
 
     /// <summary>Not found comes before validation, so a caller learns nothing about others' ids.</summary>
     private static async Task<Results<Ok<SeriesDto>, NotFound, ValidationProblem>> SeriesAsync(
-        SeriesScope scope, bool owned, string? from, string? to, string? granularity, IGrainFactory grains, TimeProvider time)
+        SeriesScope scope, bool owned, string? from, string? to, string? granularity, AnalyticsReader analytics, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!owned)
         {
@@ -50,19 +58,19 @@ public static class AnalyticsApi
         var range = AnalyticsRange.Parse(from, to, granularity, time.GetUtcNow(), validation);
         return range is null
             ? TypedResults.ValidationProblem(validation.Errors)
-            : TypedResults.Ok(await QueryAsync(grains, scope, range));
+            : TypedResults.Ok(await QueryAsync(analytics, scope, range, cancellationToken));
     }
 
-    private static async Task<BudgetDto> BudgetAsync(IGrainFactory grains, CampaignInfo campaign, long budget, TimeProvider time)
+    private static async Task<BudgetDto> BudgetAsync(AnalyticsReader analytics, CampaignInfo campaign, long budget, TimeProvider time, CancellationToken cancellationToken)
     {
-        var lifetime = await grains.GetGrain<IAnalyticsGrain>(0).QuerySeriesAsync(
-            SeriesScope.Campaign(campaign.Id), MinuteBucket.Truncate(campaign.CreatedAt, Granularity.Day), time.GetUtcNow().AddMinutes(1), Granularity.Day);
+        var lifetime = await analytics.QuerySeriesAsync(
+            SeriesScope.Campaign(campaign.Id), MinuteBucket.Truncate(campaign.CreatedAt, Granularity.Day), time.GetUtcNow().AddMinutes(1), Granularity.Day, cancellationToken);
         var spent = lifetime.Sum(d => d.Clicks);
         return new BudgetDto(budget, spent, Math.Max(0, spent - budget), campaign.BudgetSpentAt);
     }
 
     private static async Task<Results<Ok<TopAdsDto>, NotFound, ValidationProblem>> TopAdsAsync(
-        string? from, string? to, string? limit, Guid? campaignId, CurrentAdvertiser caller, IGrainFactory grains, TimeProvider time)
+        string? from, string? to, string? limit, Guid? campaignId, CurrentAdvertiser caller, IGrainFactory grains, AnalyticsReader analytics, TimeProvider time, CancellationToken cancellationToken)
     {
         var validation = new Validation();
         // Top ads sum over the range, so it is minute-precise and may span up to a year.
@@ -83,14 +91,13 @@ public static class AnalyticsApi
             return TypedResults.ValidationProblem(validation.Errors);
         }
 
-        var ads = await grains.GetGrain<IAnalyticsGrain>(0).QueryTopAdsAsync(
-            new TopAdsQuery(range.From, range.To, count, campaignId, caller.AdvertiserId));
+        var ads = await analytics.QueryTopAdsAsync(new TopAdsQuery(range.From, range.To, count, campaignId, caller.AdvertiserId), cancellationToken);
         return TypedResults.Ok(new TopAdsDto([.. ads.Select(a => new TopAdDto(a.AdId, a.CampaignId, a.Clicks, a.Impressions, Ctr.Of(a.Clicks, a.Impressions)))]));
     }
 
-    private static async Task<SeriesDto> QueryAsync(IGrainFactory grains, SeriesScope scope, AnalyticsRange range)
+    private static async Task<SeriesDto> QueryAsync(AnalyticsReader analytics, SeriesScope scope, AnalyticsRange range, CancellationToken cancellationToken)
     {
-        var counts = (await grains.GetGrain<IAnalyticsGrain>(0).QuerySeriesAsync(scope, range.From, range.To, range.Granularity))
+        var counts = (await analytics.QuerySeriesAsync(scope, range.From, range.To, range.Granularity, cancellationToken))
             .ToDictionary(b => b.Start);
         var series = range.Buckets()
             .Select(start => counts.TryGetValue(start, out var b) ? new SeriesPointDto(start, b.Clicks, b.Impressions) : new SeriesPointDto(start, 0, 0))

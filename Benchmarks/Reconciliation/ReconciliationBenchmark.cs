@@ -46,13 +46,14 @@ public static class ReconciliationBenchmark
         try
         {
             var raw = host.Services.GetRequiredService<IRawClickStore>();
-            var aggregates = host.Services.GetRequiredService<IAggregateStore>();
+            var writer = host.Services.GetRequiredService<IMinuteCountWriter>();
+            var aggregates = host.Services.GetRequiredService<IAggregateQueries>();
             var grains = host.Services.GetRequiredService<IGrainFactory>();
 
             // Hours back, so the hourly reminder never picks this hour by itself.
             var hour = MinuteBucket.Truncate(DateTimeOffset.UtcNow, Granularity.Hour).AddHours(-3);
             var filling = Stopwatch.StartNew();
-            var (rows, wrong) = await FillAsync(raw, aggregates, hour, events, ads, drift);
+            var (rows, wrong) = await FillAsync(raw, writer, hour, events, ads, drift);
             Console.WriteLine($"{(options.ContainsKey("--connection-string") ? "Azure Storage" : "embedded")} profile: {events} events over {ads} ads in {hour:O} (written in {filling.Elapsed.TotalSeconds:F1} s), {rows} minute rows, {wrong} made wrong; {Environment.ProcessorCount} cores");
 
             var grainRuns = new List<double>();
@@ -83,7 +84,7 @@ public static class ReconciliationBenchmark
         }
     }
 
-    private static async Task<(int Rows, int Wrong)> FillAsync(IRawClickStore raw, IAggregateStore aggregates, DateTimeOffset hour, int count, int adCount, double drift)
+    private static async Task<(int Rows, int Wrong)> FillAsync(IRawClickStore raw, IMinuteCountWriter aggregates, DateTimeOffset hour, int count, int adCount, double drift)
     {
         var random = new Random(42);
         var ads = Enumerable.Range(0, adCount).Select(_ => (Id: Guid.NewGuid(), Campaign: Guid.NewGuid())).ToArray();
@@ -149,7 +150,7 @@ public static class ReconciliationBenchmark
         return seconds;
     }
 
-    private static async Task<double> PlainLoopAsync(IRawClickStore raw, IAggregateStore aggregates, DateTimeOffset hour)
+    private static async Task<double> PlainLoopAsync(IRawClickStore raw, IAggregateQueries aggregates, DateTimeOffset hour)
     {
         var stopwatch = Stopwatch.StartNew();
         long adsChecked = 0;

@@ -19,7 +19,8 @@ namespace Orleans.AdClicks.Ads;
 [ImplicitStreamSubscription(Constants.ClicksNamespace)]
 public sealed partial class AdGrain(
     IRawClickStore rawClicks,
-    IAggregateStore aggregates,
+    IMinuteCountWriter aggregates,
+    IAggregateQueries aggregateQueries,
     CountingMetrics metrics,
     TimeProvider time,
     ILogger<AdGrain> logger)

@@ -5,9 +5,12 @@ using Orleans.Concurrency;
 
 namespace Orleans.AdClicks.Analytics;
 
-/// <summary>Runs analytics queries next to the aggregate store; as many as needed per silo.</summary>
+/// <summary>
+/// Runs analytics queries next to the aggregate store, for clients whose process cannot reach it
+/// (the Api in client mode on the DuckDB file of a silo); as many as needed per silo.
+/// </summary>
 [StatelessWorker]
-public sealed class AnalyticsGrain(IAggregateStore aggregates) : Grain, IAnalyticsGrain
+public sealed class AnalyticsGrain(IAggregateQueries aggregates) : Grain, IAnalyticsGrain
 {
     public Task<IReadOnlyList<BucketCount>> QuerySeriesAsync(SeriesScope scope, DateTimeOffset from, DateTimeOffset to, Granularity granularity) =>
         aggregates.QuerySeriesAsync(scope, from, to, granularity);

@@ -11,7 +11,7 @@ namespace Orleans.AdClicks.Budgets;
 /// on the aggregate store's deduplicated counts. Those trail the stream by about a flush, so a check
 /// that finds the budget not yet spent looks again shortly.
 /// </summary>
-public sealed partial class CampaignBudgetGrain(IAggregateStore aggregates, TimeProvider time, ILogger<CampaignBudgetGrain> logger)
+public sealed partial class CampaignBudgetGrain(IAggregateQueries aggregates, TimeProvider time, ILogger<CampaignBudgetGrain> logger)
     : Grain, ICampaignBudgetGrain
 {
     private static readonly TimeSpan RecheckAfter = TimeSpan.FromSeconds(2);

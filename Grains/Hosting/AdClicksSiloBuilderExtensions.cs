@@ -56,9 +56,7 @@ public static class AdClicksSiloBuilderExtensions
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<CountingMetrics>();
         silo.AddReconciliation(configuration);
-        silo.Services.AddSingleton<IAggregateStore>(sp => DuckDbAggregateStore.Open(
-            Path.Combine(settings.DataPath, "aggregates.duckdb"),
-            sp.GetRequiredService<ILogger<DuckDbAggregateStore>>()));
+        silo.Services.AddDuckDbAggregates(Path.Combine(settings.DataPath, "aggregates.duckdb"));
         return silo;
     }
 

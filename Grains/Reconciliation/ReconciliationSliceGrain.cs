@@ -15,7 +15,7 @@ namespace Orleans.AdClicks.Reconciliation;
 /// </summary>
 public sealed class ReconciliationSliceGrain(
     IRawClickStore rawClicks,
-    IAggregateStore aggregates,
+    IAggregateQueries aggregates,
     IGrainFactory grains,
     IOptions<ReconciliationOptions> options,
     ReconciliationMetrics metrics)

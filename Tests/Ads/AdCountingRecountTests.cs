@@ -93,7 +93,7 @@ public sealed class AdCountingRecountTests : IAsyncLifetime
 
     private async Task ClicksAtAsync(AdInfo ad, DateTimeOffset minute, long expected)
     {
-        var aggregates = _cluster.Silos[0].ServiceProvider.GetRequiredService<IAggregateStore>();
+        var aggregates = _cluster.Silos[0].ServiceProvider.GetRequiredService<IAggregateQueries>();
         await Eventually.MatchesAsync(
             async () => (await aggregates.QuerySeriesAsync(SeriesScope.Ad(ad.Id), minute, minute.AddMinutes(1), Granularity.Minute)).Sum(b => b.Clicks),
             clicks => clicks == expected,

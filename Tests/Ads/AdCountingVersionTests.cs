@@ -54,7 +54,7 @@ public sealed class AdCountingVersionTests : IAsyncLifetime
 
         // What an earlier activation of the shard left while this silo's clock was an hour ahead, before it was set back.
         await services.GetRequiredService<IRawClickStore>().AppendNewAsync(key, Clicks(ad, minute, 3), TestContext.Current.CancellationToken);
-        await services.GetRequiredService<IAggregateStore>().WriteAsync(
+        await services.GetRequiredService<IMinuteCountWriter>().WriteAsync(
             [new MinuteCountRow(ad.Id, 0, ad.CampaignId, ad.AdvertiserId, minute, 3, 0, now.AddHours(1).UtcTicks)], TestContext.Current.CancellationToken);
 
         await CountOnAsync(_cluster.Silos[0], ad, minute, clicks: 2, expected: 5);
@@ -104,7 +104,7 @@ public sealed class AdCountingVersionTests : IAsyncLifetime
     {
         Assert.True(await ActivateOnAsync(silo, ad), $"the counting grain of ad {ad.Id} is not on silo {silo.SiloAddress}");
         await _cluster.Client.PublishAsync(Clicks(ad, minute, clicks));
-        var aggregates = silo.ServiceProvider.GetRequiredService<IAggregateStore>();
+        var aggregates = silo.ServiceProvider.GetRequiredService<IAggregateQueries>();
         await Eventually.MatchesAsync(
             async () => (await aggregates.QuerySeriesAsync(SeriesScope.Ad(ad.Id), minute, minute.AddMinutes(1), Granularity.Minute)).Sum(b => b.Clicks),
             counted => counted == expected);

@@ -55,7 +55,7 @@ public sealed class AdGrainRepairTests : IAsyncLifetime
 
     private static async Task ClicksAtAsync(IServiceProvider services, AdInfo ad, DateTimeOffset minute, long expected)
     {
-        var aggregates = services.GetRequiredService<IAggregateStore>();
+        var aggregates = services.GetRequiredService<IAggregateQueries>();
         await Eventually.MatchesAsync(
             async () => (await aggregates.QuerySeriesAsync(SeriesScope.Ad(ad.Id), minute, minute.AddMinutes(1), Granularity.Minute)).Sum(b => b.Clicks),
             clicks => clicks == expected,

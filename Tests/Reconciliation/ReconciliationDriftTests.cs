@@ -33,7 +33,7 @@ public abstract class ReconciliationDriftTests : IAsyncLifetime
     private IRawClickStore RawClicks => _cluster.Silos[0].ServiceProvider.GetRequiredService<IRawClickStore>();
 
     // Silos in one process share the DuckDB file; any living one's store reads and writes it.
-    protected IAggregateStore Aggregates => _cluster.Silos[0].ServiceProvider.GetRequiredService<IAggregateStore>();
+    protected DuckDbAggregateStore Aggregates => _cluster.Silos[0].ServiceProvider.GetRequiredService<DuckDbAggregateStore>();
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 

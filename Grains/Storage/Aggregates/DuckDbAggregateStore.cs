@@ -6,10 +6,11 @@ using Orleans.AdClicks.Models;
 namespace Orleans.AdClicks.Storage.Aggregates;
 
 /// <summary>
-/// The embedded aggregate store: minute counts in a DuckDB file. Stores opened on one file in one process
-/// (the silos of a TestCluster) share one database and one writer, and see each other's writes.
+/// The embedded aggregate store: minute counts in a DuckDB file, written in batches and queried in the
+/// process that opened it. Stores opened on one file in one process (the silos of a TestCluster, the
+/// co-hosted Api) share one database and one writer, and see each other's writes.
 /// </summary>
-public sealed class DuckDbAggregateStore : IAggregateStore, IAsyncDisposable
+public sealed class DuckDbAggregateStore : IMinuteCountWriter, IAggregateQueries, IAsyncDisposable
 {
     // The scope names an ad or a campaign and the other parameter is NULL, so one of the two terms matches.
     private const string SeriesSql = """
@@ -110,8 +111,10 @@ public sealed class DuckDbAggregateStore : IAggregateStore, IAsyncDisposable
     /// <inheritdoc />
     public async Task<long?> ReadLatestVersionAsync(AdKey key, CancellationToken cancellationToken = default)
     {
-        var versions = await QueryAsync<long?>(LatestVersionSql, [new("adId", key.AdId), new("shard", key.Shard)],
-            reader => reader.IsDBNull(0) ? null : reader.GetInt64(0), cancellationToken);
+        var versions = await QueryAsync<long?>(LatestVersionSql, [
+            new("adId", key.AdId),
+            new("shard", key.Shard),
+        ], reader => reader.IsDBNull(0) ? null : reader.GetInt64(0), cancellationToken).ConfigureAwait(false);
         return versions[0];
     }
 

@@ -10,7 +10,7 @@ namespace Orleans.AdClicks.Storage.Aggregates;
 /// The one writer of an aggregate file: concurrent writes queue here and are committed together, one
 /// transaction per group, because a DuckDB commit costs far more than the rows in it.
 /// </summary>
-internal sealed partial class DuckDbMinuteCountWriter : IAsyncDisposable
+internal sealed partial class DuckDbMinuteCountWriter : IMinuteCountWriter, IAsyncDisposable
 {
     // A backlog is drained in commits of about this size, so one transaction never grows without bound.
     private const int MaxRowsPerCommit = 100_000;
@@ -54,7 +54,7 @@ internal sealed partial class DuckDbMinuteCountWriter : IAsyncDisposable
     }
 
     /// <summary>Completes when the rows are committed, or faults with the commit's exception.</summary>
-    public Task WriteAsync(IReadOnlyList<MinuteCountRow> rows, CancellationToken cancellationToken)
+    public Task WriteAsync(IReadOnlyList<MinuteCountRow> rows, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (rows.Count == 0)

@@ -4,14 +4,11 @@ using Orleans.AdClicks.Models;
 namespace Orleans.AdClicks.Storage.Aggregates;
 
 /// <summary>
-/// What analysts query: absolute, versioned counts per (ad, shard, minute). Writing a row replaces
-/// the stored one only when its version is at least as high, so replaying a write changes nothing.
+/// The read side of the aggregate store: what analysts, budgets and reconciliation query. The Api calls it
+/// directly when its process can reach the store, else through the AnalyticsGrain in a silo.
 /// </summary>
-public interface IAggregateStore
+public interface IAggregateQueries
 {
-    /// <summary>Writes the rows; a row with a lower version than the stored one is ignored.</summary>
-    Task WriteAsync(IReadOnlyList<MinuteCountRow> rows, CancellationToken cancellationToken = default);
-
     /// <summary>Sums over shards (and ads, for a campaign) per bucket in [from, to); empty buckets are left out.</summary>
     Task<IReadOnlyList<BucketCount>> QuerySeriesAsync(SeriesScope scope, DateTimeOffset from, DateTimeOffset to, Granularity granularity, CancellationToken cancellationToken = default);
 
@@ -23,4 +20,7 @@ public interface IAggregateStore
 
     /// <summary>Every row of the ads of <paramref name="slice"/> (see <see cref="AdSlice"/>) in the UTC hour starting at <paramref name="hour"/>.</summary>
     Task<IReadOnlyList<MinuteCountRow>> ReadHourAsync(DateTimeOffset hour, int slice, CancellationToken cancellationToken = default);
+
+    /// <summary>The highest version stored for the ad shard in any minute, or null when it has no rows.</summary>
+    Task<long?> ReadLatestVersionAsync(AdKey key, CancellationToken cancellationToken = default);
 }
