@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.AdClicks.Api.Auth;
 using Orleans.AdClicks.Tests.Infrastructure;
@@ -13,8 +14,9 @@ namespace Orleans.AdClicks.Tests.Api;
 /// The real Api over Kestrel with a co-hosted silo and embedded stores in <paramref name="dataDirectory"/>.
 /// Configures a known signing key unless <paramref name="generateSigningKeys"/> asks for the embedded default.
 /// </summary>
-/// <paramref name="settings"/> override any configuration key.
-public sealed class AdClicksApiFactory(string dataDirectory, bool generateSigningKeys = false, IReadOnlyDictionary<string, string>? settings = null)
+/// <paramref name="settings"/> override any configuration key; <paramref name="services"/> changes the app's services last.
+public sealed class AdClicksApiFactory(
+    string dataDirectory, bool generateSigningKeys = false, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     public static readonly SigningKey TestSigningKey = new("test", RandomNumberGenerator.GetBytes(32));
@@ -67,6 +69,11 @@ public sealed class AdClicksApiFactory(string dataDirectory, bool generateSignin
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
     }
 

@@ -1,4 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.AdClicks.Tests.Infrastructure;
 
 namespace Orleans.AdClicks.Tests.Api;
 
@@ -103,5 +106,28 @@ public sealed class AnalyticsApiTests(ApiFixture fixture) : IClassFixture<ApiFix
         Assert.Contains(ownAd, ids);
         Assert.DoesNotContain(otherAd, ids);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, foreign.StatusCode);
+    }
+
+    [Fact]
+    public async Task CoHosted_SeriesBudgetAndTopAds_AnsweredInProcessWithoutAGrainCall()
+    {
+        using var data = new TempDirectory();
+        var calls = new GrainCallRecorder();
+        await using var api = new AdClicksApiFactory(data.Path, services: s => s.AddSingleton<IIncomingGrainCallFilter>(calls)).Start();
+        var scenario = new ApiScenario(api);
+        var (_, advertiser) = await scenario.CreateAdvertiserAsync();
+        var created = await advertiser.PostAsJsonAsync("/api/campaigns", new { name = "Budgeted", totalClickBudget = 5 }, Cancel);
+        var campaignId = (await ApiScenario.JsonAsync(created)).GetProperty("id").GetGuid();
+        var adId = await ApiScenario.CreateAdAsync(advertiser, campaignId);
+        await scenario.ClickAsync(await ApiScenario.CreateImpressionAsync(advertiser, adId));
+
+        await ApiScenario.WaitForTotalsAsync(advertiser, adId, (1, 0));
+        var campaign = await ApiScenario.JsonAsync(await advertiser.GetAsync($"/api/analytics/campaigns/{campaignId}?granularity=day", Cancel));
+        var top = await ApiScenario.JsonAsync(await advertiser.GetAsync("/api/analytics/top-ads", Cancel));
+
+        Assert.Equal(1, campaign.GetProperty("budget").GetProperty("spentClicks").GetInt64());
+        Assert.Equal([adId], top.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("adId").GetGuid()));
+        Assert.Equal(0, calls.CallsTo<IAnalyticsGrain>());
+        Assert.NotEqual(0, calls.CallsTo<ICampaignGrain>());
     }
 }

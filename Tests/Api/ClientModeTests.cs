@@ -23,7 +23,8 @@ public sealed class ClientModeTests
             ["AdClicks:Cluster:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["AdClicks:Cluster:GatewayPort"] = gatewayPort,
         });
-        silo.UseOrleans(s => s.UseAdClicksClustering(silo.Configuration).AddAdClicks(silo.Configuration));
+        var calls = new GrainCallRecorder();
+        silo.UseOrleans(s => s.UseAdClicksClustering(silo.Configuration).AddAdClicks(silo.Configuration).AddIncomingGrainCallFilter(calls));
         using var siloHost = silo.Build();
         await siloHost.StartAsync(TestContext.Current.CancellationToken);
 
@@ -41,10 +42,14 @@ public sealed class ClientModeTests
 
             Assert.All(responses, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
             await ApiScenario.WaitForTotalsAsync(advertiser, adId, (1, 0));
+
+            // The aggregate file belongs to the silo's process, so the Api's analytics go through the grain there.
+            Assert.NotEqual(0, calls.CallsTo<IAnalyticsGrain>());
         }
 
         Assert.True(Directory.Exists(Path.Combine(siloData.Path, "raw-clicks")));
         Assert.False(Directory.Exists(Path.Combine(apiData.Path, "raw-clicks")));
+        Assert.False(File.Exists(Path.Combine(apiData.Path, "aggregates.duckdb")));
         await siloHost.StopAsync(TestContext.Current.CancellationToken);
     }
 }
