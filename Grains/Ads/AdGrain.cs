@@ -61,7 +61,7 @@ public sealed partial class AdGrain(
         }
 
         var definition = GrainFactory.GetGrain<IAdDefinitionGrain>(_key.AdId).GetAsync();
-        var latestVersion = aggregates.ReadLatestVersionAsync(_key, cancellationToken);
+        var latestVersion = aggregateQueries.ReadLatestVersionAsync(_key, cancellationToken);
         var now = MinuteBucket.Of(time.GetUtcNow());
         var from = now.AddMinutes(1) - RecountOnActivation;
         metrics.Recounted(CountingMetrics.RecountReason.Activation);

@@ -20,7 +20,4 @@ public interface IAggregateQueries
 
     /// <summary>Every row of the ads of <paramref name="slice"/> (see <see cref="AdSlice"/>) in the UTC hour starting at <paramref name="hour"/>.</summary>
     Task<IReadOnlyList<MinuteCountRow>> ReadHourAsync(DateTimeOffset hour, int slice, CancellationToken cancellationToken = default);
-
-    /// <summary>The highest version stored for the ad shard in any minute, or null when it has no rows.</summary>
-    Task<long?> ReadLatestVersionAsync(AdKey key, CancellationToken cancellationToken = default);
 }
