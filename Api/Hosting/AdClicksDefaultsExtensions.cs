@@ -17,8 +17,8 @@ public static class AdClicksDefaultsExtensions
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<AdClicksOptions>().BindConfiguration(AdClicksOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ClickTokenOptions>().BindConfiguration(ClickTokenOptions.Section)
-            .Validate(o => o.Lifetime > TimeSpan.Zero, "AdClicks:Tokens:Lifetime must be positive.").ValidateOnStart();
+        // The lifetime is checked with the raw store's retention by AdClicksSettings (AddAdClicksOrleans).
+        services.AddOptions<ClickTokenOptions>().BindConfiguration(ClickTokenOptions.Section);
         services.AddOptions<ClickLogOptions>().BindConfiguration(ClickLogOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddProblemDetails();

@@ -2,13 +2,18 @@ using Orleans.AdClicks.Hosting;
 
 namespace Orleans.AdClicks.Api.Hosting;
 
-/// <summary>The one switch between a co-hosted silo (the embedded default) and a client of a cluster.</summary>
+/// <summary>
+/// The Api's one place for backends: it reads <see cref="AdClicksSettings"/> (each concern's backend, the token
+/// lifetime; refused at startup when they cannot work), and either co-hosts a silo (the embedded default) or is a
+/// client of a cluster.
+/// </summary>
 public static class OrleansHostingExtensions
 {
     public static IHostApplicationBuilder AddAdClicksOrleans(this IHostApplicationBuilder builder)
     {
-        var cluster = builder.Configuration.GetSection(AdClicksClusterOptions.Section).Get<AdClicksClusterOptions>() ?? new AdClicksClusterOptions();
-        if (cluster.Mode == ClusterMode.CoHosted)
+        var settings = AdClicksSettings.From(builder.Configuration);
+        builder.Services.AddSingleton(settings);
+        if (settings.Cluster.Mode == ClusterMode.CoHosted)
         {
             builder.UseOrleans(silo => silo.UseAdClicksClustering(builder.Configuration).AddAdClicks(builder.Configuration));
         }

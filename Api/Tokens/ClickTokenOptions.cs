@@ -1,3 +1,5 @@
+using Orleans.AdClicks.Hosting;
+
 namespace Orleans.AdClicks.Api.Tokens;
 
 /// <summary>The "AdClicks:Tokens" section.</summary>
@@ -8,6 +10,9 @@ public sealed class ClickTokenOptions
     /// <summary>"keyId:base64secret" entries; the first signs, all verify. Generated in the data directory when empty.</summary>
     public List<string> SigningKeys { get; set; } = [];
 
-    /// <summary>How long a token can be counted after the ad was shown.</summary>
-    public TimeSpan Lifetime { get; set; } = TimeSpan.FromDays(1);
+    /// <summary>
+    /// How long a token can be counted after the ad was shown: <see cref="AdClicksSettings.TokenLifetimeKey"/>, the one
+    /// lifetime of the cluster, which the silos' raw stores read too.
+    /// </summary>
+    public TimeSpan Lifetime { get; set; } = AdClicksSettings.DefaultTokenLifetime;
 }

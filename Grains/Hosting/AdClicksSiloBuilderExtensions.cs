@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,8 +19,8 @@ namespace Orleans.AdClicks.Hosting;
 public static class AdClicksSiloBuilderExtensions
 {
     /// <summary>
-    /// Adds grain storage, reminders, the click stream, the raw click store and the aggregate store.
-    /// Each backing service is embedded unless its connection string is configured.
+    /// Adds grain storage, reminders, the click stream, the raw click store and the aggregate store, each on the
+    /// backend <see cref="AdClicksBackends"/> chooses for it (embedded unless configured).
     /// Clustering is separate (<see cref="UseAdClicksClustering"/>) so test clusters can bring their own.
     /// </summary>
     public static ISiloBuilder AddAdClicks(this ISiloBuilder silo, IConfiguration configuration)
@@ -29,6 +28,7 @@ public static class AdClicksSiloBuilderExtensions
         var settings = AdClicksSettings.From(configuration);
         Directory.CreateDirectory(settings.DataPath);
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton(settings);
 
         // Grain state in Orleans' own format, by the [GenerateSerializer]/[Id] contracts the state types carry:
         // the default JSON with type names cannot read back collections the compiler built (e.g. `[.. items]`).
@@ -37,28 +37,68 @@ public static class AdClicksSiloBuilderExtensions
             new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()),
             new JsonGrainStorageSerializer(services.GetRequiredService<OrleansJsonSerializer>())));
 
-        if (settings.AzureStorage is null)
-        {
-            // One process holds the embedded cluster, so reminders need not outlive it: every start
-            // registers the hourly one again, and that tick catches up on the hours missed while down.
-            silo.UseInMemoryReminderService();
-            silo.AddFileGrainStorage(Constants.GrainStore, Path.Combine(settings.DataPath, "grain-state"));
-            silo.Services.AddEmbeddedRawClickStore(Path.Combine(settings.DataPath, "raw-clicks"), RawClickStoreServiceExtensions.Retention(configuration));
-        }
-        else
-        {
-            silo.AddAzureTableGrainStorage(Constants.GrainStore, o => o.TableServiceClient = new TableServiceClient(settings.AzureStorage));
-            silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(settings.AzureStorage));
-            silo.Services.AddAzureTableRawClickStore(configuration, settings.AzureStorage);
-        }
-
+        silo.AddGrainStateAndReminders(settings);
+        silo.AddRawClickStore(configuration, settings);
         silo.AddClickStream(settings);
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<CountingMetrics>();
         silo.AddReconciliation(configuration);
-        silo.Services.AddDuckDbAggregates(Path.Combine(settings.DataPath, "aggregates.duckdb"));
+        silo.AddAggregateStore(settings);
         return silo;
     }
+
+    private static void AddGrainStateAndReminders(this ISiloBuilder silo, AdClicksSettings settings)
+    {
+        switch (settings.Backends.Cluster)
+        {
+            case Backend.Embedded:
+                // One process holds the embedded cluster, so reminders need not outlive it: every start
+                // registers the hourly one again, and that tick catches up on the hours missed while down.
+                silo.UseInMemoryReminderService();
+                silo.AddFileGrainStorage(Constants.GrainStore, Path.Combine(settings.DataPath, "grain-state"));
+                break;
+            case Backend.AzureStorage:
+                var azure = settings.RequireAzureStorage();
+                silo.AddAzureTableGrainStorage(Constants.GrainStore, o => o.TableServiceClient = azure.CreateTableServiceClient());
+                silo.UseAzureTableReminderService(o => o.TableServiceClient = azure.CreateTableServiceClient());
+                break;
+            default:
+                throw Unwired(settings.Backends.Cluster, nameof(AdClicksBackends.Cluster));
+        }
+    }
+
+    private static void AddRawClickStore(this ISiloBuilder silo, IConfiguration configuration, AdClicksSettings settings)
+    {
+        switch (settings.Backends.RawClicks)
+        {
+            case Backend.Embedded:
+                // The embedded registry remembers an id until its own token's expiry plus a margin and refuses
+                // anything older, so it holds whatever token lifetime the Api mints with.
+                silo.Services.AddEmbeddedRawClickStore(Path.Combine(settings.DataPath, "raw-clicks"), RawClickStoreServiceExtensions.Retention(configuration, settings));
+                break;
+            case Backend.AzureStorage:
+                silo.Services.AddAzureTableRawClickStore(configuration, settings);
+                break;
+            default:
+                throw Unwired(settings.Backends.RawClicks, nameof(AdClicksBackends.RawClicks));
+        }
+    }
+
+    private static void AddAggregateStore(this ISiloBuilder silo, AdClicksSettings settings)
+    {
+        switch (settings.Backends.Aggregates)
+        {
+            case Backend.Embedded:
+                silo.Services.AddDuckDbAggregates(Path.Combine(settings.DataPath, "aggregates.duckdb"));
+                break;
+            default:
+                throw Unwired(settings.Backends.Aggregates, nameof(AdClicksBackends.Aggregates));
+        }
+    }
+
+    /// <summary>A backend AdClicksBackends accepts for a concern that nothing wires yet: a bug, not a configuration error.</summary>
+    internal static InvalidOperationException Unwired(Backend backend, string concern) =>
+        new($"{AdClicksBackends.Key(concern)} is {backend}, which this build does not wire.");
 
     private static void AddReconciliation(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -74,35 +114,38 @@ public static class AdClicksSiloBuilderExtensions
         silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IReconciliationGrain>(0).EnsureScheduledAsync());
     }
 
-    /// <summary>Joins the cluster: localhost membership when embedded, an Azure table when Azure Storage is configured.</summary>
+    /// <summary>Joins the cluster: localhost membership when embedded, an Azure table on Azure Storage.</summary>
     public static ISiloBuilder UseAdClicksClustering(this ISiloBuilder silo, IConfiguration configuration)
     {
         var settings = AdClicksSettings.From(configuration);
-        if (settings.AzureStorage is null)
+        return settings.Backends.Cluster switch
         {
-            return silo.UseLocalhostClustering(settings.Cluster.SiloPort, settings.Cluster.GatewayPort,
-                serviceId: AdClicksSettings.ServiceId, clusterId: AdClicksSettings.ClusterId);
-        }
-
-        return silo
-            .Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (AdClicksSettings.ServiceId, AdClicksSettings.ClusterId))
-            .ConfigureEndpoints(settings.Cluster.SiloPort, settings.Cluster.GatewayPort, listenOnAnyHostAddress: true)
-            .UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(settings.AzureStorage));
+            Backend.Embedded => silo.UseLocalhostClustering(settings.Cluster.SiloPort, settings.Cluster.GatewayPort,
+                serviceId: AdClicksSettings.ServiceId, clusterId: AdClicksSettings.ClusterId),
+            Backend.AzureStorage => silo
+                .Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (AdClicksSettings.ServiceId, AdClicksSettings.ClusterId))
+                .ConfigureEndpoints(settings.Cluster.SiloPort, settings.Cluster.GatewayPort, listenOnAnyHostAddress: true)
+                .UseAzureStorageClustering(o => o.TableServiceClient = settings.RequireAzureStorage().CreateTableServiceClient()),
+            _ => throw Unwired(settings.Backends.Cluster, nameof(AdClicksBackends.Cluster)),
+        };
     }
 
     /// <summary>Connects a client (the Api in client mode) to the cluster and its click stream.</summary>
     public static IClientBuilder UseAdClicksClient(this IClientBuilder client, IConfiguration configuration)
     {
         var settings = AdClicksSettings.From(configuration);
-        if (settings.AzureStorage is null)
+        switch (settings.Backends.Cluster)
         {
-            client.UseLocalhostClustering(settings.Cluster.GatewayPort, serviceId: AdClicksSettings.ServiceId, clusterId: AdClicksSettings.ClusterId);
-        }
-        else
-        {
-            client
-                .Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (AdClicksSettings.ServiceId, AdClicksSettings.ClusterId))
-                .UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(settings.AzureStorage));
+            case Backend.Embedded:
+                client.UseLocalhostClustering(settings.Cluster.GatewayPort, serviceId: AdClicksSettings.ServiceId, clusterId: AdClicksSettings.ClusterId);
+                break;
+            case Backend.AzureStorage:
+                client
+                    .Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (AdClicksSettings.ServiceId, AdClicksSettings.ClusterId))
+                    .UseAzureStorageClustering(o => o.TableServiceClient = settings.RequireAzureStorage().CreateTableServiceClient());
+                break;
+            default:
+                throw Unwired(settings.Backends.Cluster, nameof(AdClicksBackends.Cluster));
         }
 
         return client.AddAdClicksClickStream(configuration);

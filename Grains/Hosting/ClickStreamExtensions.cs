@@ -7,14 +7,14 @@ using Orleans.Streams;
 namespace Orleans.AdClicks.Hosting;
 
 /// <summary>
-/// The "clicks" stream: Orleans memory streams when embedded, Azure Queue streams (durable) when
-/// Azure Storage is configured. Only implicit subscribers (AdGrain), so no pub-sub state per stream.
+/// The "clicks" stream, on the click log's backend: Orleans memory streams when embedded, Azure Queue
+/// streams (durable) on Azure Storage. Only implicit subscribers (AdGrain), so no pub-sub state per stream.
 /// </summary>
 internal static class ClickStreamExtensions
 {
     public static void AddClickStream(this ISiloBuilder silo, AdClicksSettings settings)
     {
-        if (settings.AzureStorage is null)
+        if (settings.Backends.ClickLog == Backend.Embedded)
         {
             silo.AddMemoryStreams(Constants.StreamProvider, stream =>
             {
@@ -23,7 +23,7 @@ internal static class ClickStreamExtensions
                 stream.ConfigurePullingAgent(agent => agent.Configure(ConfigurePulling));
             });
         }
-        else
+        else if (settings.Backends.ClickLog == Backend.AzureStorage)
         {
             silo.AddAzureQueueStreams(Constants.StreamProvider, stream =>
             {
@@ -33,11 +33,15 @@ internal static class ClickStreamExtensions
                 stream.ConfigurePullingAgent(agent => agent.Configure(ConfigurePulling));
             });
         }
+        else
+        {
+            throw AdClicksSiloBuilderExtensions.Unwired(settings.Backends.ClickLog, nameof(AdClicksBackends.ClickLog));
+        }
     }
 
     public static void AddClickStream(this IClientBuilder client, AdClicksSettings settings)
     {
-        if (settings.AzureStorage is null)
+        if (settings.Backends.ClickLog == Backend.Embedded)
         {
             client.AddMemoryStreams(Constants.StreamProvider, stream =>
             {
@@ -45,7 +49,7 @@ internal static class ClickStreamExtensions
                 stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             });
         }
-        else
+        else if (settings.Backends.ClickLog == Backend.AzureStorage)
         {
             client.AddAzureQueueStreams(Constants.StreamProvider, stream =>
             {
@@ -53,6 +57,10 @@ internal static class ClickStreamExtensions
                 stream.ConfigureQueueDataAdapter(ClickQueueDataAdapter.Create);
                 stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             });
+        }
+        else
+        {
+            throw AdClicksSiloBuilderExtensions.Unwired(settings.Backends.ClickLog, nameof(AdClicksBackends.ClickLog));
         }
     }
 
@@ -64,7 +72,7 @@ internal static class ClickStreamExtensions
         {
             Retry = { MaxRetries = 3, Delay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(1), NetworkTimeout = TimeSpan.FromSeconds(5) },
         };
-        options.QueueServiceClient = new QueueServiceClient(settings.AzureStorage, client);
+        options.QueueServiceClient = settings.RequireAzureStorage().CreateQueueServiceClient(client);
         options.QueueNames = settings.QueueNames();
     }
 

@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,17 +13,19 @@ internal static class RawClickStoreServiceExtensions
 
     /// <summary>
     /// Accounts come from "AdClicks:RawClicks:ConnectionStrings:0..n" when set (one account takes about
-    /// 20,000 entities/s), else the Azure Storage connection string that Orleans uses.
+    /// 20,000 entities/s), else the Azure Storage connection that Orleans uses; each in either form.
     /// </summary>
-    public static IServiceCollection AddAzureTableRawClickStore(this IServiceCollection services, IConfiguration configuration, string azureStorage)
+    public static IServiceCollection AddAzureTableRawClickStore(this IServiceCollection services, IConfiguration configuration, AdClicksSettings settings)
     {
-        var section = configuration.GetSection(Section);
-        var accounts = section.GetSection("ConnectionStrings").Get<List<string>>() is { Count: > 0 } configured ? configured : [azureStorage];
-        var options = section.Get<AzureTableRawClickStoreOptions>() ?? new AzureTableRawClickStoreOptions();
+        var configured = configuration.GetSection($"{Section}:ConnectionStrings").Get<List<string>>() ?? [];
+        var accounts = configured.Count > 0
+            ? configured.Select((value, i) => AzureStorageConnection.Parse($"{Section}:ConnectionStrings:{i}", value)).ToList()
+            : [settings.RequireAzureStorage()];
+        var options = ReadOptions(configuration, settings);
         services.AddMetrics();
         services.TryAddSingleton<RawClickMetrics>();
         services.AddSingleton(sp => new AzureTableRawClickStore(
-            [.. accounts.Select(a => new TableServiceClient(a))],
+            [.. accounts.Select(a => a.CreateTableServiceClient())],
             options,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<AzureTableRawClickStore>>()));
@@ -36,7 +37,31 @@ internal static class RawClickStoreServiceExtensions
         return services;
     }
 
-    /// <summary>The raw events' retention ("AdClicks:RawClicks:RetentionDays"), the same for both stores.</summary>
-    public static TimeSpan Retention(IConfiguration configuration) =>
-        TimeSpan.FromDays((configuration.GetSection(Section).Get<AzureTableRawClickStoreOptions>() ?? new AzureTableRawClickStoreOptions()).RetentionDays);
+    /// <summary>The raw events' retention ("AdClicks:RawClicks:RetentionDays"), the same for both stores, checked against the token lifetime.</summary>
+    public static TimeSpan Retention(IConfiguration configuration, AdClicksSettings settings) =>
+        TimeSpan.FromDays(ReadOptions(configuration, settings).RetentionDays);
+
+    /// <summary>The store's options, its token lifetime the cluster's; refuses a retention that could count a duplicate twice.</summary>
+    /// <exception cref="InvalidOperationException">The message names the keys to fix.</exception>
+    public static AzureTableRawClickStoreOptions ReadOptions(IConfiguration configuration, AdClicksSettings settings)
+    {
+        var section = configuration.GetSection(Section);
+        if (section["MaxTokenLifetime"] is not null)
+        {
+            throw new InvalidOperationException($"{Section}:MaxTokenLifetime is gone: the raw store uses {AdClicksSettings.TokenLifetimeKey}, which the Api mints with.");
+        }
+
+        var options = section.Get<AzureTableRawClickStoreOptions>() ?? new AzureTableRawClickStoreOptions();
+        options.TokenLifetime = settings.TokenLifetime;
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException(e.Message, e);
+        }
+
+        return options;
+    }
 }

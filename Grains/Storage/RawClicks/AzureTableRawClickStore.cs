@@ -105,7 +105,7 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
     /// <inheritdoc />
     /// <remarks>
     /// A billable event is never later than its token's expiry, so its token was issued at most
-    /// MaxTokenLifetime before <paramref name="from"/>: those days' tables are read, every partition of the ad.
+    /// TokenLifetime before <paramref name="from"/>: those days' tables are read, every partition of the ad.
     /// That scans the ad's partitions of each day (filtered by shard, time and billable on the server):
     /// fine for one ad's recount; reconciliation recounts only the ads the hour index names for the hour.
     /// </remarks>
@@ -116,7 +116,7 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
             return [];
         }
 
-        var first = _layout.TableName(DateOnly.FromDateTime((from - _options.MaxTokenLifetime - ClockSkew).UtcDateTime));
+        var first = _layout.TableName(DateOnly.FromDateTime((from - _options.TokenLifetime - ClockSkew).UtcDateTime));
         var last = _layout.TableName(DateOnly.FromDateTime((to + ClockSkew).UtcDateTime));
         // One range query per account and day table covers every partition of the ad there ("{adId}-00" to
         // "{adId}-{last}"): the buckets of one ad sit next to each other in key order, and no other ad's between.

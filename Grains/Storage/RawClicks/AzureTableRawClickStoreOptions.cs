@@ -12,11 +12,20 @@ public sealed class AzureTableRawClickStoreOptions
     /// <summary>Partitions one ad's events are spread over (1–100). Changing it on live data breaks dedup: never do.</summary>
     public int PartitionsPerAd { get; set; } = 8;
 
+    /// <summary>
+    /// How much longer than the token lifetime a day's table must be kept: a token issued at the end of its
+    /// issue day expires a lifetime after that day ends, and clocks differ.
+    /// </summary>
+    public static readonly TimeSpan RetentionMargin = TimeSpan.FromDays(2);
+
     /// <summary>Days of raw events kept; a day's table is dropped whole once it is older.</summary>
     public int RetentionDays { get; set; } = 90;
 
-    /// <summary>The longest time between a token's issue and its expiry; bounds which tables a count has to read.</summary>
-    public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromDays(1);
+    /// <summary>
+    /// The cluster's token lifetime ("AdClicks:Tokens:Lifetime", set by the host, not by this section): bounds which
+    /// tables a count has to read, and how long a table can still receive a countable duplicate.
+    /// </summary>
+    public TimeSpan TokenLifetime { get; internal set; } = TimeSpan.FromDays(1);
 
     /// <summary>Entity-group transactions one append runs at the same time.</summary>
     public int MaxConcurrentTransactions { get; set; } = 8;
@@ -39,15 +48,17 @@ public sealed class AzureTableRawClickStoreOptions
             throw new ArgumentException($"PartitionsPerAd must be 1–100, not {PartitionsPerAd}.");
         }
 
-        if (MaxTokenLifetime <= TimeSpan.Zero)
+        if (TokenLifetime <= TimeSpan.Zero)
         {
-            throw new ArgumentException($"MaxTokenLifetime must be positive, not {MaxTokenLifetime}.");
+            throw new ArgumentException($"AdClicks:Tokens:Lifetime must be positive, not {TokenLifetime}.");
         }
 
         // Dropping a table that can still receive a countable duplicate would let that duplicate in again.
-        if (TimeSpan.FromDays(RetentionDays) < MaxTokenLifetime + TimeSpan.FromDays(2))
+        if (TimeSpan.FromDays(RetentionDays) < TokenLifetime + RetentionMargin)
         {
-            throw new ArgumentException($"RetentionDays ({RetentionDays}) must exceed MaxTokenLifetime ({MaxTokenLifetime}) by at least two days.");
+            throw new ArgumentException(
+                $"AdClicks:RawClicks:RetentionDays ({RetentionDays}) must be at least AdClicks:Tokens:Lifetime ({TokenLifetime}) plus {RetentionMargin.TotalDays} days: " +
+                "a table dropped earlier could let a still-countable duplicate be counted again.");
         }
 
         if (RecentIdsCapacity < 0)

@@ -1,0 +1,14 @@
+namespace Orleans.AdClicks.Hosting;
+
+/// <summary>
+/// A service a concern can run on. Which concern accepts which, and which connection string each
+/// needs, is listed once in <see cref="AdClicksBackends"/>.
+/// </summary>
+public enum Backend
+{
+    /// <summary>In this process: memory streams, files and DuckDB under the data directory.</summary>
+    Embedded,
+
+    /// <summary>Azure Storage (tables, queues) by <c>ConnectionStrings:AzureStorage</c>.</summary>
+    AzureStorage,
+}
