@@ -6,9 +6,11 @@ using Orleans.AdClicks.Api.Beacons;
 using Orleans.AdClicks.Api.Campaigns;
 using Orleans.AdClicks.Api.Hosting;
 using Orleans.AdClicks.Api.Reconciliation;
+using Orleans.AdClicks.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddServiceDefaults();
 builder.AddAdClicksDefaults();
 builder.AddAdClicksOrleans();
 builder.AddClickLog();
@@ -20,6 +22,7 @@ builder.AddAdClicksOpenApi();
 var app = builder.Build();
 
 app.UseAdClicksDefaults();
+app.MapDefaultEndpoints();
 app.MapBeacons();
 app.MapAdvertisersApi();
 app.MapCampaignsApi();

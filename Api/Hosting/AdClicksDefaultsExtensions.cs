@@ -6,7 +6,7 @@ using Orleans.AdClicks.Hosting;
 
 namespace Orleans.AdClicks.Api.Hosting;
 
-/// <summary>What every endpoint relies on: options, problem details, health, JSON, limits, the click path services.</summary>
+/// <summary>What every endpoint relies on: options, problem details, JSON, limits, the click path services.</summary>
 public static class AdClicksDefaultsExtensions
 {
     // Nothing the API accepts is near this; larger bodies are refused before they are read.
@@ -34,7 +34,6 @@ public static class AdClicksDefaultsExtensions
             o.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
             o.AddServerHeader = false;
         });
-        services.AddHealthChecks().AddCheck<ClusterReadyCheck>("cluster", tags: ["ready"]);
 
         services.AddSingleton<ClickTokens>();
         services.AddSingleton<AdTargets>();

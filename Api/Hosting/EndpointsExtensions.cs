@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Orleans.AdClicks.Api.Auth;
 using Orleans.AdClicks.Api.Tokens;
@@ -6,7 +5,7 @@ using Orleans.AdClicks.Hosting;
 
 namespace Orleans.AdClicks.Api.Hosting;
 
-/// <summary>The middleware every request passes, health endpoints, and the startup banner.</summary>
+/// <summary>The middleware every request passes, and the startup banner.</summary>
 public static class EndpointsExtensions
 {
     public static WebApplication UseAdClicksDefaults(this WebApplication app)
@@ -20,8 +19,6 @@ public static class EndpointsExtensions
         app.UseAdClicksRateLimits();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.Lifetime.ApplicationStarted.Register(() => Announce(app));
         return app;
     }

@@ -44,6 +44,8 @@ public static class AdClicksSiloBuilderExtensions
         silo.Services.TryAddSingleton<CountingMetrics>();
         silo.AddReconciliation(configuration);
         silo.AddAggregateStore(settings);
+        silo.AddActivityPropagation();
+        silo.Services.AddClusterReadyCheck();
         return silo;
     }
 
@@ -95,6 +97,9 @@ public static class AdClicksSiloBuilderExtensions
                 throw Unwired(settings.Backends.Aggregates, nameof(AdClicksBackends.Aggregates));
         }
     }
+
+    private static void AddClusterReadyCheck(this IServiceCollection services) =>
+        services.AddHealthChecks().AddCheck<ClusterReadyCheck>("cluster", tags: [HealthTags.Ready]);
 
     /// <summary>A backend AdClicksBackends accepts for a concern that nothing wires yet: a bug, not a configuration error.</summary>
     internal static InvalidOperationException Unwired(Backend backend, string concern) =>
@@ -148,6 +153,8 @@ public static class AdClicksSiloBuilderExtensions
                 throw Unwired(settings.Backends.Cluster, nameof(AdClicksBackends.Cluster));
         }
 
+        client.AddActivityPropagation();
+        client.Services.AddClusterReadyCheck();
         return client.AddAdClicksClickStream(configuration);
     }
 
