@@ -20,4 +20,35 @@ public sealed class StartupTests
         var format = Assert.IsType<FormatException>(error.GetBaseException());
         Assert.Contains("signing key", format.Message, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Theory]
+    [InlineData("ClickLog")]
+    [InlineData("RawClicks")]
+    [InlineData("Cluster")]
+    public void Start_AzureBackendWithoutConnection_FailsNamingBothKeys(string concern)
+    {
+        using var data = new TempDirectory();
+        using var factory = new AdClicksApiFactory(data.Path, settings: new Dictionary<string, string>
+        {
+            [$"AdClicks:Backends:{concern}"] = "AzureStorage",
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.Start()).GetBaseException();
+
+        Assert.Equal($"AdClicks:Backends:{concern} is AzureStorage, but ConnectionStrings:AzureStorage is not set.", error.Message);
+    }
+
+    [Fact]
+    public void Start_AzureStorageEndpointThatIsNoStorageEndpoint_FailsNamingTheKey()
+    {
+        using var data = new TempDirectory();
+        using var factory = new AdClicksApiFactory(data.Path, settings: new Dictionary<string, string>
+        {
+            ["ConnectionStrings:AzureStorage"] = "https://example.com/",
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.Start()).GetBaseException();
+
+        Assert.Contains("ConnectionStrings:AzureStorage", error.Message, StringComparison.Ordinal);
+    }
 }

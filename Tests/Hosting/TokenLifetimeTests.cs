@@ -1,9 +1,8 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.AdClicks.Api.Tokens;
 using Orleans.AdClicks.Hosting;
+using Orleans.AdClicks.Silo;
 using Orleans.AdClicks.Tests.Api;
 using Orleans.AdClicks.Tests.Infrastructure;
 
@@ -90,16 +89,14 @@ public sealed class TokenLifetimeTests
     public void Silo_RetentionShorterThanLifetime_RefusesToStartNamingBothKeys()
     {
         using var data = new TempDirectory();
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AdClicks:DataDirectory"] = data.Path,
-            ["ConnectionStrings:AzureStorage"] = Azurite,
-            ["AdClicks:Tokens:Lifetime"] = "2.00:00:00",
-            ["AdClicks:RawClicks:RetentionDays"] = "3",
-        });
 
-        var error = Assert.Throws<InvalidOperationException>(() => builder.UseOrleans(silo => silo.AddAdClicks(builder.Configuration)));
+        var error = Assert.Throws<InvalidOperationException>(() => SiloHost.CreateBuilder(
+        [
+            $"--AdClicks:DataDirectory={data.Path}",
+            $"--ConnectionStrings:AzureStorage={Azurite}",
+            "--AdClicks:Tokens:Lifetime=2.00:00:00",
+            "--AdClicks:RawClicks:RetentionDays=3",
+        ]));
 
         Assert.Contains("AdClicks:RawClicks:RetentionDays", error.Message, StringComparison.Ordinal);
         Assert.Contains("AdClicks:Tokens:Lifetime", error.Message, StringComparison.Ordinal);
