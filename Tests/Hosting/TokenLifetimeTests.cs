@@ -33,6 +33,21 @@ public sealed class TokenLifetimeTests
     }
 
     [Fact]
+    public void Settings_EmbeddedRawStoreRetentionShorterThanLifetimePlusMargin_RefusedNamingBothKeys()
+    {
+        var configuration = TestConfiguration.Of(new()
+        {
+            ["AdClicks:Tokens:Lifetime"] = "7.00:00:00",
+            ["AdClicks:RawClicks:RetentionDays"] = "8",
+        });
+
+        var error = Assert.Throws<InvalidOperationException>(() => AdClicksSettings.From(configuration));
+
+        Assert.Contains("AdClicks:RawClicks:RetentionDays (8)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AdClicks:Tokens:Lifetime (7.00:00:00)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Settings_RetentionOfLifetimePlusMargin_Accepted()
     {
         var configuration = TestConfiguration.Of(new()
