@@ -45,10 +45,10 @@ public sealed record AdClicksSettings(
             ? AzureStorageConnection.Parse(azureStorageKey, value)
             : null;
         var settings = new AdClicksSettings(options.DataPath, cluster, backends, lifetime, azureStorage);
+
         // Both raw stores keep AdClicks:RawClicks:RetentionDays of raw events. Refused here, not when the store
         // is first used, and in the Api too: it mints the tokens.
         RawClickStoreServiceExtensions.ReadOptions(configuration, settings);
-
         return settings;
     }
 
