@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Orleans.AdClicks.ServiceDefaults;
 using Orleans.AdClicks.Tests.Infrastructure;
 
@@ -51,6 +53,39 @@ public sealed class ServiceDefaultsTests
         Assert.Contains(builder.Services, IsOtlp);
         Assert.Contains("/v1/metrics", collector.Paths);
         await host.StopAsync(Cancel);
+    }
+
+    [Fact]
+    public async Task AddServiceDefaults_OtlpEndpoint_ProjectSpansExportedThere()
+    {
+        await using var collector = await OtlpCollector.StartAsync();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        });
+        builder.AddServiceDefaults();
+        using var host = builder.Build();
+        await host.StartAsync(Cancel);
+        using var source = new ActivitySource("Orleans.AdClicks.Tests.Tracing");
+
+        source.StartActivity("counted")?.Dispose();
+        host.Services.GetRequiredService<TracerProvider>().ForceFlush();
+
+        Assert.Contains("/v1/traces", collector.Paths);
+        await host.StopAsync(Cancel);
+    }
+
+    [Fact]
+    public void AddServiceDefaults_NoOtlpEndpoint_NoTracerListens()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.AddServiceDefaults();
+
+        using var host = builder.Build();
+
+        Assert.Null(host.Services.GetService<TracerProvider>());
     }
 
     [Fact]
