@@ -29,6 +29,7 @@ public static class AdClicksSiloBuilderExtensions
         Directory.CreateDirectory(settings.DataPath);
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton(settings);
+        silo.Services.TryAddKeyedSingleton<TimeProvider>(TimeProviderNames.Membership, new MembershipClock());
 
         // Grain state in Orleans' own format, by the [GenerateSerializer]/[Id] contracts the state types carry:
         // the default JSON with type names cannot read back collections the compiler built (e.g. `[.. items]`).

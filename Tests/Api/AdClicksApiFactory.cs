@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orleans.AdClicks.Api.Auth;
 using Orleans.AdClicks.Tests.Infrastructure;
 using Orleans.AdClicks.Tokens;
@@ -31,6 +32,9 @@ public sealed class AdClicksApiFactory(
     };
 
     public string DataDirectory { get; } = dataDirectory;
+
+    /// <summary>Adds logging providers of a test's own, e.g. a log collector.</summary>
+    public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
 
     /// <summary>The admin key the Api generated in the data directory (or found there).</summary>
     public string AdminKey => Services.GetRequiredService<AdminKey>().Key;
@@ -74,6 +78,11 @@ public sealed class AdClicksApiFactory(
         if (services is not null)
         {
             builder.ConfigureTestServices(services);
+        }
+
+        if (ConfigureLogging is { } configureLogging)
+        {
+            builder.ConfigureLogging(configureLogging);
         }
     }
 
