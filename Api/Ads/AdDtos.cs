@@ -7,6 +7,21 @@ public sealed record CreativeDto(string? Title, string? ImageUrl);
 /// <summary>A new ad, or the replacement of an ad's name, target URL and creative.</summary>
 public sealed record AdRequest(string? Name, string? TargetUrl, CreativeDto? Creative);
 
+/// <summary>
+/// The replacement of an ad's name, target URL and creative. The rest of what GET returns may come back:
+/// <see cref="Id"/>, <see cref="CampaignId"/> and <see cref="Status"/> must be the ad's own (they are read-only),
+/// the server's times are ignored.
+/// </summary>
+public sealed record UpdateAdRequest(
+    string? Name,
+    string? TargetUrl,
+    CreativeDto? Creative,
+    Guid? Id = null,
+    Guid? CampaignId = null,
+    string? Status = null,
+    DateTimeOffset? CreatedAt = null,
+    DateTimeOffset? UpdatedAt = null);
+
 public sealed record AdDto(
     Guid Id,
     Guid CampaignId,

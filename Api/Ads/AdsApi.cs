@@ -37,15 +37,18 @@ public static class AdsApi
         await FindOwnedAsync(grains, caller, adId) is { } ad ? TypedResults.Ok(ad.ToDto()) : TypedResults.NotFound();
 
     private static async Task<Results<Ok<AdDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Guid adId, AdRequest request, CurrentAdvertiser caller, IGrainFactory grains, AdTargets targets)
+        Guid adId, UpdateAdRequest request, CurrentAdvertiser caller, IGrainFactory grains, AdTargets targets)
     {
-        if (await FindOwnedAsync(grains, caller, adId) is null)
+        if (await FindOwnedAsync(grains, caller, adId) is not { } current)
         {
             return TypedResults.NotFound();
         }
 
         var validation = new Validation();
-        var settings = AdValidation.Settings(validation, request);
+        var settings = AdValidation.Settings(validation, new AdRequest(request.Name, request.TargetUrl, request.Creative));
+        validation.ReadOnly("id", request.Id, current.Id, "it is the ad's id in the URL");
+        validation.ReadOnly("campaignId", request.CampaignId, current.CampaignId, "an ad stays in its campaign");
+        validation.ReadOnly("status", request.Status, current.Status.ApiName(), "POST /pause, /resume or DELETE change it");
         if (!validation.IsValid)
         {
             return TypedResults.ValidationProblem(validation.Errors);

@@ -12,8 +12,24 @@ public sealed record CreateCampaignRequest(
     long? TotalClickBudget,
     long? DailyClickCap);
 
-/// <summary>The campaign's settings, replaced whole; send If-Match with the ETag read to avoid losing another's change.</summary>
-public sealed record UpdateCampaignRequest(string? Name, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, long? TotalClickBudget, long? DailyClickCap);
+/// <summary>
+/// The campaign's settings, replaced whole; send If-Match with the ETag read to avoid losing another's change.
+/// The rest of what GET returns may come back: <see cref="Id"/>, <see cref="AdvertiserId"/> and <see cref="Status"/>
+/// must be the campaign's own (they are read-only), the server's times are ignored.
+/// </summary>
+public sealed record UpdateCampaignRequest(
+    string? Name,
+    DateTimeOffset? StartsAt,
+    DateTimeOffset? EndsAt,
+    long? TotalClickBudget,
+    long? DailyClickCap,
+    Guid? Id = null,
+    Guid? AdvertiserId = null,
+    string? Status = null,
+    DateTimeOffset? CreatedAt = null,
+    DateTimeOffset? UpdatedAt = null,
+    DateTimeOffset? BudgetSpentAt = null,
+    DateOnly? DailyCapReachedOn = null);
 
 public sealed record CampaignDto(
     Guid Id,

@@ -113,13 +113,16 @@ public static class CampaignsApi
     private static async Task<Results<Ok<CampaignDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         Guid id, UpdateCampaignRequest request, [FromHeader(Name = "If-Match")] string? ifMatch, CurrentAdvertiser caller, IGrainFactory grains, HttpResponse response)
     {
-        if (await FindOwnedAsync(grains, caller, id) is null)
+        if (await FindOwnedAsync(grains, caller, id) is not { } current)
         {
             return TypedResults.NotFound();
         }
 
         var validation = new Validation();
         var settings = CampaignValidation.Settings(validation, request.Name, request.StartsAt, request.EndsAt, request.TotalClickBudget, request.DailyClickCap);
+        validation.ReadOnly("id", request.Id, current.Id, "it is the campaign's id in the URL");
+        validation.ReadOnly("advertiserId", request.AdvertiserId, current.AdvertiserId, "a campaign stays with its advertiser");
+        validation.ReadOnly("status", request.Status, current.Status.ApiName(), "POST /pause, /resume or DELETE change it");
         if (!validation.IsValid)
         {
             return TypedResults.ValidationProblem(validation.Errors);

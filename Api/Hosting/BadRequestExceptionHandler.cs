@@ -24,11 +24,16 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
         var problem = badRequest.StatusCode == StatusCodes.Status400BadRequest
             ? new HttpValidationProblemDetails(new Dictionary<string, string[]>
             {
-                [field] = [json is null ? badRequest.Message : $"The JSON is invalid at '{json.Path ?? "$"}'."],
+                [field] = [json is null ? badRequest.Message : IsUnknownField(json) ? $"'{field}' is an unknown field." : $"The JSON is invalid at '{json.Path ?? "$"}'."],
             })
             : new ProblemDetails { Detail = badRequest.Message };
         problem.Title = "Invalid request";
         problem.Status = badRequest.StatusCode;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
+
+    // UnmappedMemberHandling.Disallow refuses a property no request type has; System.Text.Json says so only
+    // in its message ("The JSON property 'x' could not be mapped to any .NET member contained in type …").
+    private static bool IsUnknownField(JsonException json) =>
+        json.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal);
 }

@@ -37,6 +37,25 @@ public sealed class Validation
         return text;
     }
 
+    /// <summary>A field the client may send back as read but not change: refused when sent with another value.</summary>
+    public void ReadOnly<T>(string field, T? sent, T current, string why)
+        where T : struct
+    {
+        if (sent is { } value && !EqualityComparer<T>.Default.Equals(value, current))
+        {
+            Add(field, $"'{field}' is read-only: {why}.");
+        }
+    }
+
+    /// <summary>A read-only text field, compared without regard to case.</summary>
+    public void ReadOnly(string field, string? sent, string current, string why)
+    {
+        if (sent is not null && !string.Equals(sent, current, StringComparison.OrdinalIgnoreCase))
+        {
+            Add(field, $"'{field}' is read-only: {why}.");
+        }
+    }
+
     public void Add(string field, string message) =>
         _errors[field] = _errors.TryGetValue(field, out var existing) ? [.. existing, message] : [message];
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Orleans.AdClicks.Tests.Infrastructure;
 
 namespace Orleans.AdClicks.Tests.Api;
@@ -76,6 +77,41 @@ public sealed class AdLifecycleTests(ApiFixture fixture) : IClassFixture<ApiFixt
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await ApiScenario.JsonAsync(response)).GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Fact]
+    public async Task Update_WhatGetReturnedWithNewName_200()
+    {
+        var (advertiser, _, adId) = await Scenario.CreateAdWithOwnerAsync();
+        var body = JsonNode.Parse(await (await advertiser.GetAsync($"/api/ads/{adId}", Cancel)).Content.ReadAsStringAsync(Cancel))!.AsObject();
+        body["name"] = "Skyscraper";
+
+        var put = await advertiser.PutAsJsonAsync($"/api/ads/{adId}", body, Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var updated = await ApiScenario.JsonAsync(put);
+        Assert.Equal("Skyscraper", updated.GetProperty("name").GetString());
+        Assert.Equal("https://example.com/landing?x=1", updated.GetProperty("targetUrl").GetString());
+    }
+
+    [Theory]
+    [InlineData("id", "read-only")]
+    [InlineData("campaignId", "read-only")]
+    [InlineData("status", "read-only")]
+    [InlineData("colour", "unknown field")]
+    public async Task Update_ChangedReadOnlyOrUnknownField_400NamesFieldAndWhy(string field, string why)
+    {
+        var (advertiser, _, adId) = await Scenario.CreateAdWithOwnerAsync();
+        var body = JsonNode.Parse(await (await advertiser.GetAsync($"/api/ads/{adId}", Cancel)).Content.ReadAsStringAsync(Cancel))!.AsObject();
+        body["name"] = "Changed";
+        body[field] = field == "status" ? "paused" : field == "colour" ? "red" : Guid.NewGuid().ToString();
+
+        var put = await advertiser.PutAsJsonAsync($"/api/ads/{adId}", body, Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        var errors = (await ApiScenario.JsonAsync(put)).GetProperty("errors");
+        Assert.Contains(why, errors.GetProperty(field)[0].GetString());
+        Assert.Equal("Banner", (await ApiScenario.JsonAsync(await advertiser.GetAsync($"/api/ads/{adId}", Cancel))).GetProperty("name").GetString());
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 
 namespace Orleans.AdClicks.Tests.Api;
 
@@ -136,6 +137,43 @@ public sealed class CampaignLifecycleTests(ApiFixture fixture) : IClassFixture<A
         Assert.Equal(3, page.GetProperty("total").GetInt32());
         Assert.Equal(ids[2], Assert.Single(page.GetProperty("items").EnumerateArray()).GetProperty("id").GetGuid());
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
+    public async Task Update_WhatGetReturnedWithNewName_200()
+    {
+        var (_, advertiser) = await Scenario.CreateAdvertiserAsync();
+        var campaignId = await CreateAsync(advertiser, new { name = "v1", totalClickBudget = 500 });
+        var get = await advertiser.GetAsync($"/api/campaigns/{campaignId}", Cancel);
+        var body = JsonNode.Parse(await get.Content.ReadAsStringAsync(Cancel))!.AsObject();
+        body["name"] = "v2";
+
+        var put = await PutAsync(advertiser, campaignId, body, get.Headers.ETag);
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var updated = await ApiScenario.JsonAsync(put);
+        Assert.Equal("v2", updated.GetProperty("name").GetString());
+        Assert.Equal(500, updated.GetProperty("totalClickBudget").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("id", "read-only")]
+    [InlineData("advertiserId", "read-only")]
+    [InlineData("status", "read-only")]
+    [InlineData("colour", "unknown field")]
+    public async Task Update_ChangedReadOnlyOrUnknownField_400NamesFieldAndWhy(string field, string why)
+    {
+        var (_, advertiser) = await Scenario.CreateAdvertiserAsync();
+        var campaignId = await CreateAsync(advertiser, new { name = "v1" });
+        var body = JsonNode.Parse(await (await advertiser.GetAsync($"/api/campaigns/{campaignId}", Cancel)).Content.ReadAsStringAsync(Cancel))!.AsObject();
+        body[field] = field == "status" ? "paused" : field == "colour" ? "red" : Guid.NewGuid().ToString();
+
+        var put = await PutAsync(advertiser, campaignId, body, ifMatch: null);
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        var errors = (await ApiScenario.JsonAsync(put)).GetProperty("errors");
+        Assert.Contains(why, errors.GetProperty(field)[0].GetString());
+        Assert.Equal("v1", (await ApiScenario.JsonAsync(await advertiser.GetAsync($"/api/campaigns/{campaignId}", Cancel))).GetProperty("name").GetString());
     }
 
     [Fact]
