@@ -37,6 +37,9 @@ public sealed record AdListDto(IReadOnlyList<AdDto> Items);
 /// <summary>One placement of an ad: the signed token and the beacon URLs that carry it.</summary>
 public sealed record ImpressionDto(Guid ImpressionId, string Token, string ClickUrl, string ViewUrl, DateTimeOffset ExpiresAt);
 
+/// <summary>Placements of one ad from one call, each with its own impression id.</summary>
+public sealed record ImpressionBatchDto(IReadOnlyList<ImpressionDto> Items);
+
 public static class AdDtoExtensions
 {
     public static AdDto ToDto(this AdInfo ad) => new(

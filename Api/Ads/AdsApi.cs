@@ -10,6 +10,9 @@ namespace Orleans.AdClicks.Api.Ads;
 /// <summary>/api/ads: read an ad, and place it (mint a signed token per impression).</summary>
 public static class AdsApi
 {
+    /// <summary>Most tokens one batch placement call mints.</summary>
+    public const int MaxImpressionBatch = 1_000;
+
     public static IEndpointRouteBuilder MapAdsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/ads").RequireAuthorization().WithTags("Ads");
@@ -23,6 +26,8 @@ public static class AdsApi
             .WithName("ArchiveAd").WithSummary("Archives an ad; nothing is deleted.");
         api.MapPost("/{adId:guid}/impressions", CreateImpressionAsync).WithName("CreateImpression")
             .WithSummary("Places the ad once: a signed token and the click and view URLs that carry it.");
+        api.MapPost("/{adId:guid}/impressions/batch", CreateImpressionBatchAsync).WithName("CreateImpressionBatch")
+            .WithSummary($"Places the ad count times (1 to {MaxImpressionBatch}) in one call: a token per impression, with the same checks.");
         return app;
     }
 
@@ -74,21 +79,75 @@ public static class AdsApi
     private static IAdDefinitionGrain Grain(IGrainFactory grains, Guid adId) => grains.GetGrain<IAdDefinitionGrain>(adId);
 
     private static async Task<Results<Created<ImpressionDto>, NotFound, ProblemHttpResult>> CreateImpressionAsync(
-        Guid adId, CurrentAdvertiser caller, IGrainFactory grains, ClickTokens tokens, TimeProvider time)
+        Guid adId, CurrentAdvertiser caller, IGrainFactory grains, ClickTokens tokens, PlacementRateLimiter limiter, TimeProvider time, HttpResponse response)
     {
-        if (await FindOwnedAsync(grains, caller, adId) is not { } ad)
+        var (ad, refusal) = await PlaceAsync(adId, 1, caller, grains, limiter, time, response);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        return ad is null ? TypedResults.NotFound() : TypedResults.Created((string?)null, Impression(tokens, ad));
+    }
+
+    private static async Task<Results<Created<ImpressionBatchDto>, NotFound, ProblemHttpResult, ValidationProblem>> CreateImpressionBatchAsync(
+        Guid adId, int? count, CurrentAdvertiser caller, IGrainFactory grains, ClickTokens tokens, PlacementRateLimiter limiter, TimeProvider time, HttpResponse response)
+    {
+        if (count is not (>= 1 and <= MaxImpressionBatch))
+        {
+            var validation = new Validation();
+            validation.Add("count", $"'count' is a whole number from 1 to {MaxImpressionBatch}.");
+            return TypedResults.ValidationProblem(validation.Errors);
+        }
+
+        var (ad, refusal) = await PlaceAsync(adId, count.Value, caller, grains, limiter, time, response);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        if (ad is null)
         {
             return TypedResults.NotFound();
         }
 
-        var campaign = await grains.GetGrain<ICampaignGrain>(ad.CampaignId).GetAsync();
-        var reason = ad.Status != AdStatus.Active ? $"The ad is {ad.Status.ApiName()}." : campaign?.RefusesPlacementAt(time.GetUtcNow());
-        if (reason is not null)
+        var items = new ImpressionDto[count.Value];
+        for (var i = 0; i < items.Length; i++)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The ad cannot be placed now", detail: reason);
+            items[i] = Impression(tokens, ad);
         }
 
+        return TypedResults.Created((string?)null, new ImpressionBatchDto(items));
+    }
+
+    /// <summary>
+    /// The ad when <paramref name="count"/> tokens may be minted for it now; else why not (429 or 409),
+    /// or neither when the caller has no such ad (404).
+    /// </summary>
+    private static async Task<(AdInfo? Ad, ProblemHttpResult? Refusal)> PlaceAsync(
+        Guid adId, int count, CurrentAdvertiser caller, IGrainFactory grains, PlacementRateLimiter limiter, TimeProvider time, HttpResponse response)
+    {
+        // Before any grain call, so a flood of placements costs the cluster nothing.
+        if (limiter.TryAcquire(caller, count) is { } retryAfter)
+        {
+            return (null, RateLimitExtensions.TooManyRequests(response, retryAfter));
+        }
+
+        if (await FindOwnedAsync(grains, caller, adId) is not { } ad)
+        {
+            return (null, null);
+        }
+
+        var campaign = await grains.GetGrain<ICampaignGrain>(ad.CampaignId).GetAsync();
+        var reason = ad.Status != AdStatus.Active ? $"The ad is {ad.Status.ApiName()}." : campaign?.RefusesPlacementAt(time.GetUtcNow());
+        return reason is null
+            ? (ad, null)
+            : (null, TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The ad cannot be placed now", detail: reason));
+    }
+
+    private static ImpressionDto Impression(ClickTokens tokens, AdInfo ad)
+    {
         var (token, text) = tokens.Mint(ad.Id, ad.CampaignId);
-        return TypedResults.Created((string?)null, new ImpressionDto(token.ImpressionId, text, $"/c/{text}", $"/v/{text}", token.ExpiresAt));
+        return new ImpressionDto(token.ImpressionId, text, $"/c/{text}", $"/v/{text}", token.ExpiresAt);
     }
 }

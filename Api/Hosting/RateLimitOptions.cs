@@ -28,4 +28,12 @@ public sealed class RateLimitOptions
     /// <summary>Most beacon requests one client address can make at once after being idle.</summary>
     [Range(1, 1_000_000_000)]
     public int BeaconBurst { get; set; } = 200;
+
+    /// <summary>Sustained tokens minted per second for one advertiser (or the admin), counted per token, not per call.</summary>
+    [Range(1, 1_000_000_000)]
+    public int PlacementPermitsPerSecond { get; set; } = 10_000;
+
+    /// <summary>Most tokens one advertiser can mint at once after being idle; at least one full batch.</summary>
+    [Range(Ads.AdsApi.MaxImpressionBatch, 1_000_000_000)]
+    public int PlacementBurst { get; set; } = 20_000;
 }

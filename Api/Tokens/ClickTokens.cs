@@ -8,25 +8,18 @@ namespace Orleans.AdClicks.Api.Tokens;
 /// <summary>Mints and verifies click tokens with the configured (or generated) signing keys.</summary>
 public sealed class ClickTokens
 {
-    private readonly TimeProvider _time;
-    private readonly TimeSpan _lifetime;
+    private readonly ClickTokenMinter _minter;
 
     public ClickTokens(IOptions<ClickTokenOptions> options, IOptions<AdClicksOptions> adClicks, TimeProvider time)
     {
-        _time = time;
-        _lifetime = options.Value.Lifetime;
         var configured = options.Value.SigningKeys;
         var keys = configured.Count > 0 ? configured : DevSecrets.LoadOrCreateSigningKeys(adClicks.Value.DataPath);
         Keys = new SigningKeyRing(keys.Select(SigningKey.Parse));
+        _minter = new ClickTokenMinter(Keys.Current, options.Value.Lifetime, time);
     }
 
     public SigningKeyRing Keys { get; }
 
     /// <summary>A new token for one showing of <paramref name="adId"/>, with a fresh impression id.</summary>
-    public (ClickToken Token, string Text) Mint(Guid adId, Guid campaignId)
-    {
-        var now = _time.GetUtcNow();
-        var token = new ClickToken(Keys.Current.Id, Guid.NewGuid(), adId, campaignId, now, now + _lifetime);
-        return (token, ClickTokenCodec.Encode(token, Keys.Current));
-    }
+    public (ClickToken Token, string Text) Mint(Guid adId, Guid campaignId) => _minter.Mint(adId, campaignId);
 }

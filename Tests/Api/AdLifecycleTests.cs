@@ -51,6 +51,18 @@ public sealed class AdLifecycleTests(ApiFixture fixture) : IClassFixture<ApiFixt
     }
 
     [Fact]
+    public async Task Pause_Ad_RefusesBatchPlacementSayingWhy()
+    {
+        var (advertiser, _, adId) = await Scenario.CreateAdWithOwnerAsync();
+        await advertiser.PostAsync($"/api/ads/{adId}/pause", null, Cancel);
+
+        var response = await advertiser.PostAsync($"/api/ads/{adId}/impressions/batch?count=10", null, Cancel);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("paused", (await ApiScenario.JsonAsync(response)).GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Delete_Ad_ArchivesAndRefusesChanges()
     {
         var (advertiser, _, adId) = await Scenario.CreateAdWithOwnerAsync();

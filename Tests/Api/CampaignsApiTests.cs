@@ -191,4 +191,61 @@ public sealed class CampaignsApiTests(ApiFixture fixture) : IClassFixture<ApiFix
         Assert.Equal($"/v/{token}", body.GetProperty("viewUrl").GetString());
         Assert.NotEqual(Guid.Empty, body.GetProperty("impressionId").GetGuid());
     }
+
+    [Fact]
+    public async Task CreateImpressionBatch_Count_ThatManyDistinctTokensThatCount()
+    {
+        var (advertiser, _, adId) = await Scenario.CreateAdWithOwnerAsync();
+
+        var response = await advertiser.PostAsync($"/api/ads/{adId}/impressions/batch?count=3", null, Cancel);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var items = (await ApiScenario.JsonAsync(response)).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(3, items.Count);
+        Assert.Equal(3, items.Select(i => i.GetProperty("impressionId").GetGuid()).Distinct().Count());
+        Assert.All(items, i => Assert.Equal($"/c/{i.GetProperty("token").GetString()}", i.GetProperty("clickUrl").GetString()));
+        foreach (var item in items)
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await Scenario.ClickAsync(item.GetProperty("token").GetString()!)).StatusCode);
+        }
+
+        await ApiScenario.WaitForTotalsAsync(advertiser, adId, (3, 0));
+    }
+
+    [Theory]
+    [InlineData("?count=0")]
+    [InlineData("?count=1001")]
+    [InlineData("?count=-1")]
+    [InlineData("")]
+    public async Task CreateImpressionBatch_CountOutOfRange_400NamesCount(string query)
+    {
+        var (advertiser, _, adId) = await Scenario.CreateAdWithOwnerAsync();
+
+        var response = await advertiser.PostAsync($"/api/ads/{adId}/impressions/batch{query}", null, Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.True((await ApiScenario.JsonAsync(response)).GetProperty("errors").TryGetProperty("count", out _));
+    }
+
+    [Fact]
+    public async Task CreateImpressionBatch_CountNotANumber_400Problem()
+    {
+        var (advertiser, _, adId) = await Scenario.CreateAdWithOwnerAsync();
+
+        var response = await advertiser.PostAsync($"/api/ads/{adId}/impressions/batch?count=many", null, Cancel);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task CreateImpressionBatch_OthersOrUnknownAd_404()
+    {
+        var (_, _, adId) = await Scenario.CreateAdWithOwnerAsync();
+        var (_, other) = await Scenario.CreateAdvertiserAsync();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync($"/api/ads/{adId}/impressions/batch?count=2", null, Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync($"/api/ads/{Guid.NewGuid()}/impressions/batch?count=2", null, Cancel)).StatusCode);
+    }
 }
