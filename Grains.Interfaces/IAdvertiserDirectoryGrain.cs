@@ -1,12 +1,14 @@
+using Orleans.AdClicks.Lists;
+
 namespace Orleans.AdClicks;
 
-/// <summary>The list of all advertisers (one grain, key 0): advertisers are few, ads are many.</summary>
+/// <summary>The list of all advertisers (key 0), kept in pages of an id list so no grain holds them all.</summary>
 public interface IAdvertiserDirectoryGrain : IGrainWithIntegerKey
 {
     /// <summary>Adds an advertiser id.</summary>
     Task AddAsync(Guid advertiserId);
 
-    /// <summary>All advertiser ids, oldest first.</summary>
+    /// <summary>Up to <paramref name="limit"/> advertiser ids from <paramref name="offset"/>, oldest first, and how many there are.</summary>
     [Concurrency.ReadOnly]
-    Task<IReadOnlyList<Guid>> ListAsync();
+    Task<IdListPage> ListAsync(long offset, int limit);
 }

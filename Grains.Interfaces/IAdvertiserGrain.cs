@@ -2,7 +2,7 @@ using Orleans.AdClicks.Models;
 
 namespace Orleans.AdClicks;
 
-/// <summary>An advertiser, keyed by its id: name, hashed API key and its campaigns.</summary>
+/// <summary>An advertiser, keyed by its id: name and hashed API key; its campaigns are listed by <c>IdLists.CampaignsOf</c>.</summary>
 public interface IAdvertiserGrain : IGrainWithGuidKey
 {
     /// <summary>Creates the advertiser with the SHA-256 hash of its API key secret; fails if it exists.</summary>
@@ -21,11 +21,4 @@ public interface IAdvertiserGrain : IGrainWithGuidKey
 
     /// <summary>Revokes the API key: no key works until the next rotation. False when the advertiser does not exist.</summary>
     Task<bool> RevokeApiKeyAsync();
-
-    /// <summary>Records a campaign as this advertiser's.</summary>
-    Task AddCampaignAsync(Guid campaignId);
-
-    /// <summary>The ids of this advertiser's campaigns, oldest first.</summary>
-    [Concurrency.ReadOnly]
-    Task<IReadOnlyList<Guid>> ListCampaignsAsync();
 }

@@ -45,7 +45,8 @@ public sealed record CampaignDto(
     DateTimeOffset? BudgetSpentAt,
     DateOnly? DailyCapReachedOn);
 
-public sealed record CampaignListDto(IReadOnlyList<CampaignDto> Items, int Page, int PageSize, int Total);
+/// <summary>A page of campaigns; <see cref="Total"/> counts every campaign of the list (of the status filtered on).</summary>
+public sealed record CampaignListDto(IReadOnlyList<CampaignDto> Items, int Page, int PageSize, long Total);
 
 public static class CampaignDtoExtensions
 {

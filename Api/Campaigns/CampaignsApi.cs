@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Orleans.AdClicks.Api.Ads;
 using Orleans.AdClicks.Api.Auth;
 using Orleans.AdClicks.Api.Hosting;
+using Orleans.AdClicks.Lists;
 using Orleans.AdClicks.Models;
 
 namespace Orleans.AdClicks.Api.Campaigns;
@@ -88,15 +89,17 @@ public static class CampaignsApi
             return TypedResults.ValidationProblem(validation.Errors);
         }
 
-        var advertisers = caller.AdvertiserId is { } own ? [own] : await grains.GetGrain<IAdvertiserDirectoryGrain>(0).ListAsync();
-        var campaignIds = await Task.WhenAll(advertisers.Select(a => grains.GetGrain<IAdvertiserGrain>(a).ListCampaignsAsync()));
-        var campaigns = (await Task.WhenAll(campaignIds.SelectMany(ids => ids).Select(id => grains.GetGrain<ICampaignGrain>(id).GetAsync())))
+        // The list's page names the campaigns to read: a page reads its own campaigns and one or two list pages,
+        // never the rest. Its statuses are those the campaigns last reported, so each is checked against the campaign.
+        var (number, size) = (page ?? 1, pageSize ?? 50);
+        var list = caller.AdvertiserId is { } own ? IdLists.CampaignsOf(own) : IdLists.AllCampaigns;
+        var ids = await grains.GetGrain<IIdListGrain>(list).ListAsync((number - 1L) * size, size, filter is { } wanted ? (int)wanted : null);
+        var items = (await Task.WhenAll(ids.Ids.Select(id => grains.GetGrain<ICampaignGrain>(id).GetAsync())))
             .OfType<CampaignInfo>()
             .Where(c => filter is null || c.Status == filter)
+            .Select(c => c.ToDto())
             .ToList();
-        var (number, size) = (page ?? 1, pageSize ?? 50);
-        var items = campaigns.Skip((number - 1) * size).Take(size).Select(c => c.ToDto()).ToList();
-        return TypedResults.Ok(new CampaignListDto(items, number, size, campaigns.Count));
+        return TypedResults.Ok(new CampaignListDto(items, number, size, ids.Total));
     }
 
     private static async Task<Results<Ok<CampaignDto>, NotFound>> GetAsync(Guid id, CurrentAdvertiser caller, IGrainFactory grains, HttpResponse response)

@@ -1,18 +1,15 @@
+using Orleans.AdClicks.Lists;
+using Orleans.Concurrency;
+
 namespace Orleans.AdClicks.Advertisers;
 
-/// <summary>The ids of all advertisers, so the admin can list every campaign.</summary>
-public sealed class AdvertiserDirectoryGrain(
-    [PersistentState("advertisers", Constants.GrainStore)] IPersistentState<List<Guid>> advertisers)
-    : Grain, IAdvertiserDirectoryGrain
+/// <summary>The ids of all advertisers, in the id list <see cref="IdLists.Advertisers"/>: this grain holds no state.</summary>
+[StatelessWorker]
+public sealed class AdvertiserDirectoryGrain : Grain, IAdvertiserDirectoryGrain
 {
-    public async Task AddAsync(Guid advertiserId)
-    {
-        if (!advertisers.State.Contains(advertiserId))
-        {
-            advertisers.State.Add(advertiserId);
-            await advertisers.WriteStateAsync();
-        }
-    }
+    public async Task AddAsync(Guid advertiserId) => await List.AddAsync(advertiserId);
 
-    public Task<IReadOnlyList<Guid>> ListAsync() => Task.FromResult<IReadOnlyList<Guid>>([.. advertisers.State]);
+    public Task<IdListPage> ListAsync(long offset, int limit) => List.ListAsync(offset, limit);
+
+    private IIdListGrain List => GrainFactory.GetGrain<IIdListGrain>(IdLists.Advertisers);
 }

@@ -3,7 +3,7 @@ using Orleans.AdClicks.Models;
 
 namespace Orleans.AdClicks.Advertisers;
 
-/// <summary>An advertiser: its name, the hash of its API key and the campaigns it owns.</summary>
+/// <summary>An advertiser: its name and the hash of its API key.</summary>
 public sealed class AdvertiserGrain(
     [PersistentState("advertiser", Constants.GrainStore)] IPersistentState<AdvertiserGrainState> advertiser,
     TimeProvider time)
@@ -52,18 +52,6 @@ public sealed class AdvertiserGrain(
         await advertiser.WriteStateAsync();
         return true;
     }
-
-    public async Task AddCampaignAsync(Guid campaignId)
-    {
-        if (!advertiser.State.CampaignIds.Contains(campaignId))
-        {
-            advertiser.State.CampaignIds.Add(campaignId);
-            await advertiser.WriteStateAsync();
-        }
-    }
-
-    public Task<IReadOnlyList<Guid>> ListCampaignsAsync() =>
-        Task.FromResult<IReadOnlyList<Guid>>([.. advertiser.State.CampaignIds]);
 
     private AdvertiserInfo? ToInfo() => advertiser.RecordExists
         ? new AdvertiserInfo(this.GetPrimaryKey(), advertiser.State.Name, advertiser.State.CreatedAt)

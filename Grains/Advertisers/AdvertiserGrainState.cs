@@ -1,6 +1,6 @@
 namespace Orleans.AdClicks.Advertisers;
 
-/// <summary>The persisted advertiser: its API key only as a SHA-256 hash.</summary>
+/// <summary>The persisted advertiser: its API key only as a SHA-256 hash. Its campaigns are in the id list <c>IdLists.CampaignsOf</c>.</summary>
 [GenerateSerializer, Alias("adclicks.advertiser-state")]
 public sealed class AdvertiserGrainState
 {
@@ -9,6 +9,4 @@ public sealed class AdvertiserGrainState
     [Id(1)] public byte[] ApiKeyHash { get; set; } = [];
 
     [Id(2)] public DateTimeOffset CreatedAt { get; set; }
-
-    [Id(3)] public List<Guid> CampaignIds { get; set; } = [];
 }

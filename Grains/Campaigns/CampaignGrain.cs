@@ -1,3 +1,5 @@
+using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Lists;
 using Orleans.AdClicks.Models;
 
 namespace Orleans.AdClicks.Campaigns;
@@ -25,7 +27,10 @@ public sealed class CampaignGrain(
         campaign.State.Status = status;
         campaign.State.CreatedAt = time.GetUtcNow();
         await SaveAsync();
-        await GrainFactory.GetGrain<IAdvertiserGrain>(advertiserId).AddCampaignAsync(this.GetPrimaryKey());
+        var id = this.GetPrimaryKey();
+        campaign.State.AdvertiserListPosition = await List(IdLists.CampaignsOf(advertiserId)).AddAsync(id, (int)status);
+        campaign.State.AllListPosition = await List(IdLists.AllCampaigns).AddAsync(id, (int)status);
+        await campaign.WriteStateAsync();
         return ToInfo()!;
     }
 
@@ -78,6 +83,7 @@ public sealed class CampaignGrain(
         {
             campaign.State.Status = status;
             await SaveAsync();
+            await RetagAsync();
         }
 
         return new CampaignChange(ChangeOutcome.Changed, ToInfo());
@@ -100,6 +106,7 @@ public sealed class CampaignGrain(
         if (changed)
         {
             await SaveAsync();
+            await RetagAsync();
         }
 
         return new CampaignChange(ChangeOutcome.Changed, ToInfo());
@@ -124,16 +131,42 @@ public sealed class CampaignGrain(
         var adId = Guid.NewGuid();
         var ad = await GrainFactory.GetGrain<IAdDefinitionGrain>(adId).CreateAsync(
             new AdInfo(adId, this.GetPrimaryKey(), campaign.State.AdvertiserId, settings.Name, settings.TargetUrl, time.GetUtcNow(), Creative: settings.Creative));
-        campaign.State.AdIds.Add(adId);
-        await campaign.WriteStateAsync();
+        await List(IdLists.AdsOf(this.GetPrimaryKey())).AddAsync(adId);
         return ad;
     }
 
     public async Task<IReadOnlyList<AdInfo>> ListAdsAsync()
     {
-        var ads = await Task.WhenAll(campaign.State.AdIds.Select(id => GrainFactory.GetGrain<IAdDefinitionGrain>(id).GetAsync()));
-        return [.. ads.OfType<AdInfo>()];
+        var ads = new List<AdInfo>();
+        var list = List(IdLists.AdsOf(this.GetPrimaryKey()));
+        for (var offset = 0L; ; offset += IIdPageGrain.Capacity)
+        {
+            var page = await list.ListAsync(offset, IIdPageGrain.Capacity);
+            var found = await Task.WhenAll(page.Ids.Select(id => GrainFactory.GetGrain<IAdDefinitionGrain>(id).GetAsync()));
+            ads.AddRange(found.OfType<AdInfo>());
+            if (offset + page.Ids.Count >= page.Total || page.Ids.Count == 0)
+            {
+                return ads;
+            }
+        }
     }
+
+    /// <summary>Tells the campaign lists its new status, for their status filters and counts.</summary>
+    private async Task RetagAsync()
+    {
+        var (id, status) = (this.GetPrimaryKey(), (int)campaign.State.Status);
+        if (campaign.State.AdvertiserListPosition is { } own)
+        {
+            await List(IdLists.CampaignsOf(campaign.State.AdvertiserId)).SetTagAsync(own, id, status);
+        }
+
+        if (campaign.State.AllListPosition is { } all)
+        {
+            await List(IdLists.AllCampaigns).SetTagAsync(all, id, status);
+        }
+    }
+
+    private IIdListGrain List(string name) => GrainFactory.GetGrain<IIdListGrain>(name);
 
     /// <summary>Why a change may not be made now, or null when it may.</summary>
     private CampaignChange? Refuse(long? expectedVersion, bool allowArchive = false)

@@ -1,8 +1,9 @@
+using Orleans.AdClicks.Lists;
 using Orleans.AdClicks.Models;
 
 namespace Orleans.AdClicks.Campaigns;
 
-/// <summary>The persisted campaign and the ids of its ads.</summary>
+/// <summary>The persisted campaign; its ads are in the id list <see cref="IdLists.AdsOf"/>, not here, so this stays small.</summary>
 [GenerateSerializer, Alias("adclicks.campaign-state")]
 public sealed class CampaignGrainState
 {
@@ -11,8 +12,6 @@ public sealed class CampaignGrainState
     [Id(1)] public string Name { get; set; } = "";
 
     [Id(2)] public DateTimeOffset CreatedAt { get; set; }
-
-    [Id(3)] public List<Guid> AdIds { get; set; } = [];
 
     [Id(4)] public CampaignStatus Status { get; set; }
 
@@ -31,6 +30,12 @@ public sealed class CampaignGrainState
     [Id(11)] public DateTimeOffset? BudgetSpentAt { get; set; }
 
     [Id(12)] public DateOnly? DailyCapReachedOn { get; set; }
+
+    /// <summary>Where the campaign is in its advertiser's list (<see cref="IdLists.CampaignsOf"/>), to retag it there on a status change.</summary>
+    [Id(13)] public long? AdvertiserListPosition { get; set; }
+
+    /// <summary>Where the campaign is in the list of all campaigns (<see cref="IdLists.AllCampaigns"/>).</summary>
+    [Id(14)] public long? AllListPosition { get; set; }
 
     public void Apply(CampaignSettings settings)
     {

@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.AdClicks.Tests.Infrastructure;
+using Orleans.Runtime;
 
 namespace Orleans.AdClicks.Tests.Api;
 
@@ -174,6 +177,77 @@ public sealed class CampaignLifecycleTests(ApiFixture fixture) : IClassFixture<A
         var errors = (await ApiScenario.JsonAsync(put)).GetProperty("errors");
         Assert.Contains(why, errors.GetProperty(field)[0].GetString());
         Assert.Equal("v1", (await ApiScenario.JsonAsync(await advertiser.GetAsync($"/api/campaigns/{campaignId}", Cancel))).GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task List_ManyCampaignsPageByPage_EachOnceWithTheTotal()
+    {
+        var (_, advertiser) = await Scenario.CreateAdvertiserAsync();
+        var ids = new List<Guid>();
+        for (var i = 0; i < 120; i++)
+        {
+            ids.Add(await CreateAsync(advertiser, new { name = $"c{i}" }));
+        }
+
+        for (var i = 0; i < ids.Count; i += 4)
+        {
+            await advertiser.PostAsync($"/api/campaigns/{ids[i]}/pause", null, Cancel);
+        }
+
+        var all = await ReadAllAsync(advertiser, "pageSize=25");
+        var paused = await ReadAllAsync(advertiser, "status=paused&pageSize=7");
+
+        Assert.Equal(ids, all.Ids);
+        Assert.All(all.Totals, total => Assert.Equal(120, total));
+        Assert.Equal(ids.Where((_, i) => i % 4 == 0), paused.Ids);
+        Assert.All(paused.Totals, total => Assert.Equal(30, total));
+    }
+
+    [Fact]
+    public async Task List_APage_ActivatesOnlyThatPagesCampaigns()
+    {
+        var (_, advertiser) = await Scenario.CreateAdvertiserAsync();
+        for (var i = 0; i < 30; i++)
+        {
+            await CreateAsync(advertiser, new { name = $"c{i}" });
+        }
+
+        var management = fixture.Factory.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        await Eventually.MatchesAsync(
+            async () =>
+            {
+                await management.ForceActivationCollection(TimeSpan.Zero);
+                return await CampaignActivationsAsync(management);
+            },
+            count => count == 0);
+
+        var page = await ApiScenario.JsonAsync(await advertiser.GetAsync("/api/campaigns?page=2&pageSize=5", Cancel));
+        var admin = await ApiScenario.JsonAsync(await Scenario.Admin.GetAsync("/api/campaigns?page=3&pageSize=4", Cancel));
+
+        Assert.Equal(5, page.GetProperty("items").GetArrayLength());
+        Assert.Equal(30, page.GetProperty("total").GetInt64());
+        Assert.Equal(4, admin.GetProperty("items").GetArrayLength());
+        Assert.InRange(await CampaignActivationsAsync(management), 1, 5 + 4);
+    }
+
+    private static async Task<int> CampaignActivationsAsync(IManagementGrain management) =>
+        (await management.GetSimpleGrainStatistics()).Where(s => s.GrainType.Contains("CampaignGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+
+    private static async Task<(List<Guid> Ids, List<long> Totals)> ReadAllAsync(HttpClient advertiser, string query)
+    {
+        var (ids, totals) = (new List<Guid>(), new List<long>());
+        for (var page = 1; ; page++)
+        {
+            var body = await ApiScenario.JsonAsync(await advertiser.GetAsync($"/api/campaigns?{query}&page={page}", Cancel));
+            totals.Add(body.GetProperty("total").GetInt64());
+            var items = body.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetGuid()).ToList();
+            if (items.Count == 0)
+            {
+                return (ids, totals);
+            }
+
+            ids.AddRange(items);
+        }
     }
 
     [Fact]
