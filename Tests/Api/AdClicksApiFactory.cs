@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.AdClicks.Api.Auth;
+using Orleans.AdClicks.Api.Tokens;
 using Orleans.AdClicks.Tests.Infrastructure;
 using Orleans.AdClicks.Tokens;
 
@@ -39,11 +41,18 @@ public sealed class AdClicksApiFactory(
     /// <summary>The admin key the Api generated in the data directory (or found there).</summary>
     public string AdminKey => Services.GetRequiredService<AdminKey>().Key;
 
+    /// <summary>The signing keys of the running Apis, by address, for tests that mint tokens as an ad server would.</summary>
+    private static readonly ConcurrentDictionary<Uri, SigningKey> SigningKeys = new();
+
+    /// <summary>The key that signs tokens in the Api at <paramref name="address"/>, when a factory here started it.</summary>
+    public static SigningKey? SigningKeyOf(Uri address) => SigningKeys.GetValueOrDefault(address);
+
     /// <summary>Starts Kestrel and the co-hosted silo.</summary>
     public AdClicksApiFactory Start()
     {
         UseKestrel(0);
         StartServer();
+        SigningKeys[ClientOptions.BaseAddress] = Services.GetRequiredService<ClickTokens>().Keys.Current;
         return this;
     }
 
