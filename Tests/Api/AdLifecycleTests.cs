@@ -46,6 +46,8 @@ public sealed class AdLifecycleTests(ApiFixture fixture) : IClassFixture<ApiFixt
         Assert.Contains("paused", (await ApiScenario.JsonAsync(refused)).GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.Redirect, click.StatusCode);
         await ApiScenario.WaitForTotalsAsync(advertiser, adId, (1, 0));
+        // The wait drained the pipeline with a marker view, minted for the paused ad with the Api's key.
+        Assert.Equal(1, ApiScenario.MarkerViewsOf(adId));
         Assert.Equal(HttpStatusCode.OK, (await advertiser.PostAsync($"/api/ads/{adId}/resume", null, Cancel)).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await advertiser.PostAsync($"/api/ads/{adId}/impressions", null, Cancel)).StatusCode);
     }
