@@ -79,19 +79,19 @@ public static class AdsApi
     private static IAdDefinitionGrain Grain(IGrainFactory grains, Guid adId) => grains.GetGrain<IAdDefinitionGrain>(adId);
 
     private static async Task<Results<Created<ImpressionDto>, NotFound, ProblemHttpResult>> CreateImpressionAsync(
-        Guid adId, CurrentAdvertiser caller, IGrainFactory grains, ClickTokens tokens, PlacementRateLimiter limiter, TimeProvider time, HttpResponse response)
+        Guid adId, CurrentAdvertiser caller, [AsParameters] PlacementServices services, HttpResponse response)
     {
-        var (ad, refusal) = await PlaceAsync(adId, 1, caller, grains, limiter, time, response);
+        var (ad, refusal) = await PlaceAsync(adId, 1, caller, services, response);
         if (refusal is not null)
         {
             return refusal;
         }
 
-        return ad is null ? TypedResults.NotFound() : TypedResults.Created((string?)null, Impression(tokens, ad));
+        return ad is null ? TypedResults.NotFound() : TypedResults.Created((string?)null, Impression(services.Tokens, ad));
     }
 
     private static async Task<Results<Created<ImpressionBatchDto>, NotFound, ProblemHttpResult, ValidationProblem>> CreateImpressionBatchAsync(
-        Guid adId, int? count, CurrentAdvertiser caller, IGrainFactory grains, ClickTokens tokens, PlacementRateLimiter limiter, TimeProvider time, HttpResponse response)
+        Guid adId, int? count, CurrentAdvertiser caller, [AsParameters] PlacementServices services, HttpResponse response)
     {
         if (count is not (>= 1 and <= MaxImpressionBatch))
         {
@@ -100,7 +100,7 @@ public static class AdsApi
             return TypedResults.ValidationProblem(validation.Errors);
         }
 
-        var (ad, refusal) = await PlaceAsync(adId, count.Value, caller, grains, limiter, time, response);
+        var (ad, refusal) = await PlaceAsync(adId, count.Value, caller, services, response);
         if (refusal is not null)
         {
             return refusal;
@@ -114,7 +114,7 @@ public static class AdsApi
         var items = new ImpressionDto[count.Value];
         for (var i = 0; i < items.Length; i++)
         {
-            items[i] = Impression(tokens, ad);
+            items[i] = Impression(services.Tokens, ad);
         }
 
         return TypedResults.Created((string?)null, new ImpressionBatchDto(items));
@@ -125,21 +125,21 @@ public static class AdsApi
     /// or neither when the caller has no such ad (404).
     /// </summary>
     private static async Task<(AdInfo? Ad, ProblemHttpResult? Refusal)> PlaceAsync(
-        Guid adId, int count, CurrentAdvertiser caller, IGrainFactory grains, PlacementRateLimiter limiter, TimeProvider time, HttpResponse response)
+        Guid adId, int count, CurrentAdvertiser caller, PlacementServices services, HttpResponse response)
     {
         // Before any grain call, so a flood of placements costs the cluster nothing.
-        if (limiter.TryAcquire(caller, count) is { } retryAfter)
+        if (services.Limiter.TryAcquire(caller, count) is { } retryAfter)
         {
             return (null, RateLimitExtensions.TooManyRequests(response, retryAfter));
         }
 
-        if (await FindOwnedAsync(grains, caller, adId) is not { } ad)
+        if (await FindOwnedAsync(services.Grains, caller, adId) is not { } ad)
         {
             return (null, null);
         }
 
-        var campaign = await grains.GetGrain<ICampaignGrain>(ad.CampaignId).GetAsync();
-        var reason = ad.Status != AdStatus.Active ? $"The ad is {ad.Status.ApiName()}." : campaign?.RefusesPlacementAt(time.GetUtcNow());
+        var campaign = await services.Grains.GetGrain<ICampaignGrain>(ad.CampaignId).GetAsync();
+        var reason = ad.Status != AdStatus.Active ? $"The ad is {ad.Status.ApiName()}." : campaign?.RefusesPlacementAt(services.Time.GetUtcNow());
         return reason is null
             ? (ad, null)
             : (null, TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The ad cannot be placed now", detail: reason));
