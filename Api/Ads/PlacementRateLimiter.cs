@@ -42,7 +42,8 @@ public sealed class PlacementRateLimiter : IDisposable
             return null;
         }
 
-        using var lease = _limiter.AttemptAcquire(caller.AdvertiserId ?? Guid.Empty, tokens);
+        // The admin's bucket is the empty id, which no advertiser has.
+        using var lease = _limiter.AttemptAcquire(caller.IsAdmin ? Guid.Empty : caller.AdvertiserId ?? Guid.Empty, tokens);
         return lease.IsAcquired ? null : lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
     }
 

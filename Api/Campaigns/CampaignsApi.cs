@@ -92,7 +92,7 @@ public static class CampaignsApi
         // The list's page names the campaigns to read: a page reads its own campaigns and one or two list pages,
         // never the rest. Its statuses are those the campaigns last reported, so each is checked against the campaign.
         var (number, size) = (page ?? 1, pageSize ?? 50);
-        var list = caller.AdvertiserId is { } own ? IdLists.CampaignsOf(own) : IdLists.AllCampaigns;
+        var list = caller.IsAdmin ? IdLists.AllCampaigns : IdLists.CampaignsOf(caller.AdvertiserId!.Value);
         var ids = await grains.GetGrain<IIdListGrain>(list).ListAsync((number - 1L) * size, size, filter is { } wanted ? (int)wanted : null);
         var items = (await Task.WhenAll(ids.Ids.Select(id => grains.GetGrain<ICampaignGrain>(id).GetAsync())))
             .OfType<CampaignInfo>()
