@@ -12,10 +12,10 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddAdClicksDefaults();
+builder.AddApiKeyAuth();
 builder.AddAdClicksOrleans();
 builder.AddClickLog();
 builder.AddAnalyticsApi();
-builder.AddApiKeyAuth();
 builder.AddAdClicksRateLimits();
 builder.AddAdClicksOpenApi();
 

@@ -25,9 +25,9 @@ public static class AdvertisersApi
             ? TypedResults.Ok(new AdvertiserDto(advertiser.Id, advertiser.Name, advertiser.CreatedAt))
             : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<AdvertiserCreatedDto>, NotFound>> RotateKeyAsync(Guid id, CurrentAdvertiser caller, IGrainFactory grains)
+    private static async Task<Results<Ok<AdvertiserCreatedDto>, NotFound>> RotateKeyAsync(Guid id, CurrentAdvertiser caller, ApiKeys keys, IGrainFactory grains)
     {
-        var apiKey = ApiKeys.Create(id);
+        var apiKey = keys.Create(id);
         return caller.Owns(id) && await grains.GetGrain<IAdvertiserGrain>(id).RotateApiKeyAsync(ApiKeys.Hash(apiKey)) is { } advertiser
             ? TypedResults.Ok(new AdvertiserCreatedDto(advertiser.Id, advertiser.Name, apiKey))
             : TypedResults.NotFound();
@@ -38,7 +38,7 @@ public static class AdvertisersApi
             ? TypedResults.NoContent()
             : TypedResults.NotFound();
 
-    private static async Task<Results<Created<AdvertiserCreatedDto>, ValidationProblem>> CreateAsync(CreateAdvertiserRequest request, IGrainFactory grains)
+    private static async Task<Results<Created<AdvertiserCreatedDto>, ValidationProblem>> CreateAsync(CreateAdvertiserRequest request, ApiKeys keys, IGrainFactory grains)
     {
         var validation = new Validation();
         var name = validation.Text("name", request.Name);
@@ -48,7 +48,7 @@ public static class AdvertisersApi
         }
 
         var id = Guid.NewGuid();
-        var apiKey = ApiKeys.Create(id);
+        var apiKey = keys.Create(id);
         var advertiser = await grains.GetGrain<IAdvertiserGrain>(id).CreateAsync(name, ApiKeys.Hash(apiKey));
         return TypedResults.Created($"/api/advertisers/{id}", new AdvertiserCreatedDto(advertiser.Id, advertiser.Name, apiKey));
     }

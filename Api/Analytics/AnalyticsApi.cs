@@ -91,7 +91,7 @@ public static class AnalyticsApi
             return TypedResults.ValidationProblem(validation.Errors);
         }
 
-        var ads = await analytics.QueryTopAdsAsync(new TopAdsQuery(range.From, range.To, count, campaignId, caller.AdvertiserId), cancellationToken);
+        var ads = await analytics.QueryTopAdsAsync(new TopAdsQuery(range.From, range.To, count, campaignId, caller.IsAdmin ? null : caller.AdvertiserId), cancellationToken);
         return TypedResults.Ok(new TopAdsDto([.. ads.Select(a => new TopAdDto(a.AdId, a.CampaignId, a.Clicks, a.Impressions, Ctr.Of(a.Clicks, a.Impressions)))]));
     }
 

@@ -12,22 +12,34 @@ public static class AuthExtensions
 
     public static IHostApplicationBuilder AddApiKeyAuth(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddMemoryCache();
+        // Here, not on first use: a shared deployment without configured secrets must not start at all.
+        DevSecrets.ThrowIfGeneratedWouldBeShared(builder.Configuration);
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
         builder.Services.AddSingleton(sp =>
         {
-            var configured = sp.GetRequiredService<IConfiguration>()["AdClicks:Auth:AdminKey"];
+            var configured = sp.GetRequiredService<IOptions<AuthOptions>>().Value.AdminKey;
             if (!string.IsNullOrWhiteSpace(configured))
             {
                 return new AdminKey(configured, generated: false);
             }
 
-            var key = DevSecrets.LoadOrCreateAdminKey(sp.GetRequiredService<IOptions<AdClicksOptions>>().Value.DataPath, out var generated);
+            var key = DevSecrets.LoadOrCreateAdminKey(DataPath(sp), out var generated);
             return new AdminKey(key, generated);
         });
+        builder.Services.AddSingleton(sp =>
+        {
+            var configured = sp.GetRequiredService<IOptions<AuthOptions>>().Value.ApiKeyMacKey;
+            return string.IsNullOrWhiteSpace(configured)
+                ? ApiKeys.Parse(DevSecrets.LoadOrCreateApiKeyMacKey(DataPath(sp)), Path.Combine(DataPath(sp), DevSecrets.ApiKeyMacKeyFile))
+                : ApiKeys.Parse(configured, AuthOptions.ApiKeyMacKeyKey);
+        });
+        builder.Services.AddSingleton<ApiKeyCache>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, policy => policy.RequireRole(CurrentAdvertiser.AdminRole));
         return builder;
     }
+
+    private static string DataPath(IServiceProvider services) => services.GetRequiredService<IOptions<AdClicksOptions>>().Value.DataPath;
 }

@@ -44,7 +44,7 @@ public static class CampaignsApi
         var validation = new Validation();
         var settings = CampaignValidation.Settings(validation, request.Name, request.StartsAt, request.EndsAt, request.TotalClickBudget, request.DailyClickCap);
         var status = CampaignValidation.Status(validation, "status", request.Status, creating: true) ?? CampaignStatus.Active;
-        var advertiserId = caller.AdvertiserId ?? request.AdvertiserId;
+        var advertiserId = caller.IsAdmin ? request.AdvertiserId : caller.AdvertiserId;
         if (caller.IsAdmin && request.AdvertiserId is null)
         {
             validation.Add("advertiserId", "'advertiserId' is required when the admin creates a campaign.");

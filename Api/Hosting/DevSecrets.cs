@@ -1,16 +1,62 @@
 using System.Security.Cryptography;
+using Orleans.AdClicks.Api.Auth;
+using Orleans.AdClicks.Api.Tokens;
 using Orleans.AdClicks.Tokens;
 
 namespace Orleans.AdClicks.Api.Hosting;
 
 /// <summary>
 /// Keys the embedded profile generates on first start and keeps in the data directory (which git
-/// ignores), so tokens and the admin key stay valid across restarts. Configured keys win.
+/// ignores), so tokens and API keys stay valid across restarts. Configured keys win. Only one process
+/// may generate them: with any Azure service configured, several Api instances share the cluster and
+/// would each generate their own, refusing each other's tokens and keys, so the Api refuses to start.
 /// </summary>
 public static class DevSecrets
 {
     public const string AdminKeyFile = "admin.key";
     public const string SigningKeysFile = "signing-keys.txt";
+    public const string ApiKeyMacKeyFile = "api-key-mac.key";
+
+    /// <summary>Connection strings that each put part of the app on an Azure service, shared by every instance.</summary>
+    public static readonly IReadOnlyList<string> AzureServices = ["AzureStorage", "EventHubs", "Kusto"];
+
+    /// <summary>
+    /// Throws, naming the keys, when an Azure service is configured but a secret is not, so no instance
+    /// generates one of its own.
+    /// </summary>
+    public static void ThrowIfGeneratedWouldBeShared(IConfiguration configuration)
+    {
+        var services = AzureServices.Where(name => !string.IsNullOrWhiteSpace(configuration.GetConnectionString(name))).ToList();
+        if (services.Count == 0)
+        {
+            return;
+        }
+
+        var missing = new List<string>();
+        if (string.IsNullOrWhiteSpace(configuration[AuthOptions.AdminKeyKey]))
+        {
+            missing.Add(AuthOptions.AdminKeyKey);
+        }
+
+        if (string.IsNullOrWhiteSpace(configuration[AuthOptions.ApiKeyMacKeyKey]))
+        {
+            missing.Add(AuthOptions.ApiKeyMacKeyKey);
+        }
+
+        var signingKeys = ClickTokenOptions.Section + ":" + nameof(ClickTokenOptions.SigningKeys);
+        if (!configuration.GetSection(signingKeys).GetChildren().Any(key => !string.IsNullOrWhiteSpace(key.Value)))
+        {
+            missing.Add(signingKeys);
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"{string.Join(", ", services.Select(name => "ConnectionStrings:" + name))} is set, so this Api may be one of several instances, "
+                + $"and secrets are generated only for a single embedded process. Configure {string.Join(", ", missing)} "
+                + "(the same values for every instance; environment variables use __ for :, e.g. AdClicks__Auth__AdminKey, AdClicks__Tokens__SigningKeys__0).");
+        }
+    }
 
     /// <summary>The admin key, generated and saved when neither configured nor saved; <paramref name="generated"/> tells.</summary>
     public static string LoadOrCreateAdminKey(string dataPath, out bool generated)
@@ -36,6 +82,18 @@ public static class DevSecrets
         }
 
         return [.. File.ReadAllLines(path).Where(line => !string.IsNullOrWhiteSpace(line))];
+    }
+
+    /// <summary>The saved API key MAC key (base64 of 32 random bytes), generated and saved when none is.</summary>
+    public static string LoadOrCreateApiKeyMacKey(string dataPath)
+    {
+        var path = Path.Combine(dataPath, ApiKeyMacKeyFile);
+        if (!File.Exists(path))
+        {
+            WriteSecret(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(ApiKeys.MinMacKeyBytes)));
+        }
+
+        return File.ReadAllText(path).Trim();
     }
 
     private static void WriteSecret(string path, string content)

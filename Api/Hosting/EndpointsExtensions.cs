@@ -10,14 +10,16 @@ public static class EndpointsExtensions
 {
     public static WebApplication UseAdClicksDefaults(this WebApplication app)
     {
-        // Fail at startup, not on the first beacon, when configured signing keys are unusable.
+        // Fail at startup, not on the first beacon or /api call, when configured keys are unusable.
         app.Services.GetRequiredService<ClickTokens>();
+        app.Services.GetRequiredService<ApiKeys>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
-        // Before authentication: a flood of unknown keys is refused before any grain call.
-        app.UseAdClicksRateLimits();
+        // Per address before any key is checked, per caller once its key verified.
+        app.UseAddressRateLimits();
         app.UseAuthentication();
+        app.UseCallerRateLimits();
         app.UseAuthorization();
         app.Lifetime.ApplicationStarted.Register(() => Announce(app));
         return app;

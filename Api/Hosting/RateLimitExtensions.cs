@@ -7,11 +7,12 @@ using Microsoft.Extensions.Options;
 namespace Orleans.AdClicks.Api.Hosting;
 
 /// <summary>
-/// Rate limits: ASP.NET Core's limiter on /api only, partitioned by <see cref="RateLimitKey"/> (token
-/// buckets per API key, or per client address without one); the beacons have their own lock-free
-/// <see cref="Beacons.BeaconRateLimiter"/>, since the framework's limiter cost them a fifth of their
-/// throughput. Health, OpenAPI and the reference page are never limited. A refused request answers 429
-/// problem+json with Retry-After.
+/// Rate limits: ASP.NET Core's limiter on /api only, twice. First per client address, before
+/// authentication, so a flood of made-up keys from one address is refused there and costs nothing more;
+/// then per verified caller (<see cref="RateLimitKey.ForCaller"/>), after authentication, so keys are told
+/// apart only once they verified. The beacons have their own lock-free <see cref="Beacons.BeaconRateLimiter"/>,
+/// since the framework's limiter cost them a fifth of their throughput. Health, OpenAPI and the reference
+/// page are never limited. A refused request answers 429 problem+json with Retry-After.
 /// </summary>
 public static class RateLimitExtensions
 {
@@ -21,31 +22,29 @@ public static class RateLimitExtensions
         builder.Services.AddSingleton<Beacons.BeaconRateLimiter>();
         builder.Services.AddSingleton<Ads.PlacementRateLimiter>();
         builder.Services.AddRateLimiter(_ => { });
-        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((options, limits) =>
-        {
-            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.OnRejected = RejectAsync;
-            if (limits.Value.Enabled)
-            {
-                options.GlobalLimiter = CreateLimiter(limits.Value);
-            }
-        });
         return builder;
     }
 
-    /// <summary>The global limiter; internal for the tests that measure what a request costs.</summary>
-    internal static PartitionedRateLimiter<HttpContext> CreateLimiter(RateLimitOptions limits)
+    /// <summary>The per-address limiter; internal for the tests that measure what a request costs.</summary>
+    internal static PartitionedRateLimiter<HttpContext> CreateAddressLimiter(RateLimitOptions limits) =>
+        CreateLimiter(RateLimitKey.ForAddress, limits.ApiAddressPermitsPerSecond, limits.ApiAddressBurst);
+
+    /// <summary>The per-caller limiter.</summary>
+    internal static PartitionedRateLimiter<HttpContext> CreateCallerLimiter(RateLimitOptions limits) =>
+        CreateLimiter(RateLimitKey.ForCaller, limits.ApiPermitsPerSecond, limits.ApiBurst);
+
+    private static PartitionedRateLimiter<HttpContext> CreateLimiter(Func<HttpContext, RateLimitKey> partition, int permitsPerSecond, int burst)
     {
         // Created once, so choosing a partition allocates nothing (RateLimitPartition.GetTokenBucketLimiter
         // would wrap the factory in a new closure per request). No bucket runs its own timer: the
         // partitioned limiter replenishes them all from one, and forgets idle ones.
-        var api = Bucket(limits.ApiPermitsPerSecond, limits.ApiBurst);
-        Func<RateLimitKey, RateLimiter> apiFactory = _ => new TokenBucketRateLimiter(api);
+        var bucket = Bucket(permitsPerSecond, burst);
+        Func<RateLimitKey, RateLimiter> factory = _ => new TokenBucketRateLimiter(bucket);
 
         return PartitionedRateLimiter.Create<HttpContext, RateLimitKey>(context =>
         {
-            var key = RateLimitKey.For(context);
-            return key.Scope == RateLimitScope.None ? RateLimitPartition.GetNoLimiter(key) : RateLimitPartition.Get(key, apiFactory);
+            var key = partition(context);
+            return key.Scope == RateLimitScope.None ? RateLimitPartition.GetNoLimiter(key) : RateLimitPartition.Get(key, factory);
         });
     }
 
@@ -58,10 +57,26 @@ public static class RateLimitExtensions
         AutoReplenishment = false,
     };
 
-    /// <summary>Only /api passes the framework's limiter; the beacons check theirs in the handler.</summary>
-    public static WebApplication UseAdClicksRateLimits(this WebApplication app)
+    /// <summary>The per-address limit; goes before authentication. Only /api passes it: the beacons check theirs in the handler.</summary>
+    public static WebApplication UseAddressRateLimits(this WebApplication app) => UseLimiter(app, CreateAddressLimiter);
+
+    /// <summary>The per-caller limit; goes after authentication and before authorization.</summary>
+    public static WebApplication UseCallerRateLimits(this WebApplication app) => UseLimiter(app, CreateCallerLimiter);
+
+    private static WebApplication UseLimiter(WebApplication app, Func<RateLimitOptions, PartitionedRateLimiter<HttpContext>> create)
     {
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseRateLimiter());
+        var limits = app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+        if (limits.Enabled)
+        {
+            var options = new RateLimiterOptions
+            {
+                GlobalLimiter = create(limits),
+                RejectionStatusCode = StatusCodes.Status429TooManyRequests,
+                OnRejected = RejectAsync,
+            };
+            app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseRateLimiter(options));
+        }
+
         return app;
     }
 

@@ -1,24 +1,20 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
-using Microsoft.Extensions.Primitives;
 using Orleans.AdClicks.Api.Auth;
 
 namespace Orleans.AdClicks.Api.Hosting;
 
 /// <summary>
-/// A rate-limit partition: the scope in the top 2 bits, and 62 bits naming the caller, either the
-/// start of the SHA-256 of its API key (the key itself is never kept) or its client address.
-/// One <see cref="ulong"/>, computed without heap allocations, since every beacon computes one:
-/// the partitioned limiter costs more per request with a wider key.
+/// A rate-limit partition: the scope in the top 2 bits, and 62 bits naming the caller, either its client
+/// address or its advertiser id. A key is never a partition of its own: keys are told apart only after
+/// they verified, by whom they belong to, so made-up keys cannot each get a fresh bucket. One
+/// <see cref="ulong"/>, computed without heap allocations: the partitioned limiter costs more per
+/// request with a wider key.
 /// </summary>
 public readonly record struct RateLimitKey(ulong Value)
 {
     private const int ScopeShift = 62;
     private const ulong IdMask = (1UL << ScopeShift) - 1;
-    private const int StackHashLimit = 256;
 
     public RateLimitScope Scope => (RateLimitScope)(Value >> ScopeShift);
 
@@ -26,39 +22,32 @@ public readonly record struct RateLimitKey(ulong Value)
 
     public static RateLimitKey Create(RateLimitScope scope, ulong id) => new(((ulong)scope << ScopeShift) | (id & IdMask));
 
-    /// <summary>The partition of a request, chosen by its path.</summary>
-    public static RateLimitKey For(HttpContext context)
+    /// <summary>The address partition of a request, before its key is checked: every /api request has one.</summary>
+    public static RateLimitKey ForAddress(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/api") ? Create(RateLimitScope.ApiAddress, AddressId(context.Connection.RemoteIpAddress)) : default;
+
+    /// <summary>The caller partition of a request once authenticated: none when its key did not verify (the address limit still applies).</summary>
+    public static RateLimitKey ForCaller(HttpContext context)
     {
         if (!context.Request.Path.StartsWithSegments("/api"))
         {
             return default;
         }
 
-        var key = context.Request.Headers[ApiKeyAuthenticationHandler.HeaderName];
-        return StringValues.IsNullOrEmpty(key)
-            ? Create(RateLimitScope.ApiAddress, AddressId(context.Connection.RemoteIpAddress))
-            : Create(RateLimitScope.ApiKey, KeyId(key.ToString()));
+        return CurrentAdvertiser.From(context.User) switch
+        {
+            { IsAdmin: true } => Create(RateLimitScope.ApiAdmin, 0),
+            { AdvertiserId: { } id } => Create(RateLimitScope.ApiAdvertiser, AdvertiserId(id)),
+            _ => default,
+        };
     }
 
-    /// <summary>The first 64 bits of the key's SHA-256 (62 of them are kept).</summary>
-    public static ulong KeyId(string apiKey)
+    /// <summary>62 of an advertiser id's random bits.</summary>
+    public static ulong AdvertiserId(Guid advertiserId)
     {
-        var length = Encoding.UTF8.GetMaxByteCount(apiKey.Length);
-        byte[]? rented = null;
-        var utf8 = length <= StackHashLimit ? stackalloc byte[StackHashLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        try
-        {
-            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(apiKey, utf8)], hash);
-            return BinaryPrimitives.ReadUInt64BigEndian(hash);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented, clearArray: true);
-            }
-        }
+        Span<byte> bytes = stackalloc byte[16];
+        advertiserId.TryWriteBytes(bytes);
+        return BinaryPrimitives.ReadUInt64LittleEndian(bytes[8..]);
     }
 
     /// <summary>

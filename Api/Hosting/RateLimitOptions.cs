@@ -3,8 +3,9 @@ using System.ComponentModel.DataAnnotations;
 namespace Orleans.AdClicks.Api.Hosting;
 
 /// <summary>
-/// The "AdClicks:RateLimits" section: token buckets per API key on /api and per client address on
-/// the beacons. A bucket holds <c>Burst</c> permits and refills at <c>PermitsPerSecond</c>.
+/// The "AdClicks:RateLimits" section: token buckets on /api per client address (before any key is
+/// checked) and then per verified caller, and on the beacons per client address. A bucket holds
+/// <c>Burst</c> permits and refills at <c>PermitsPerSecond</c>.
 /// </summary>
 public sealed class RateLimitOptions
 {
@@ -13,11 +14,23 @@ public sealed class RateLimitOptions
     /// <summary>False turns every limit off (a deployment that limits at its gateway).</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Sustained /api requests per second for one API key (anonymous calls: per client address).</summary>
+    /// <summary>
+    /// Sustained /api requests per second from one client address (IPv4, or IPv6 /64), whatever key they
+    /// carry: counted before any key is checked, so a flood of made-up keys meets this limit. Above the
+    /// per-key limit, since several advertisers may call from one address (a gateway, an agency).
+    /// </summary>
+    [Range(1, 1_000_000_000)]
+    public int ApiAddressPermitsPerSecond { get; set; } = 1000;
+
+    /// <summary>Most /api requests one client address can make at once after being idle.</summary>
+    [Range(1, 1_000_000_000)]
+    public int ApiAddressBurst { get; set; } = 2000;
+
+    /// <summary>Sustained /api requests per second for one verified caller: an advertiser (whatever key it holds now), or the admin.</summary>
     [Range(1, 1_000_000_000)]
     public int ApiPermitsPerSecond { get; set; } = 100;
 
-    /// <summary>Most /api requests one API key can make at once after being idle.</summary>
+    /// <summary>Most /api requests one verified caller can make at once after being idle.</summary>
     [Range(1, 1_000_000_000)]
     public int ApiBurst { get; set; } = 200;
 

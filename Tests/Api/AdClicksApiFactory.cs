@@ -24,9 +24,22 @@ public sealed class AdClicksApiFactory(
 {
     public static readonly SigningKey TestSigningKey = new("test", RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>
+    /// Fresh random secrets, as a deployment with an Azure service must configure them (no key lives in
+    /// source); pass the same ones to every instance of one deployment.
+    /// </summary>
+    public static Dictionary<string, string> SharedSecrets() => new()
+    {
+        [AuthOptions.AdminKeyKey] = "admin_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
+        [AuthOptions.ApiKeyMacKeyKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        ["AdClicks:Tokens:SigningKeys:0"] = new SigningKey("shared", RandomNumberGenerator.GetBytes(32)).Format(),
+    };
+
     /// <summary>Limits no test reaches, so the limiter runs without refusing anything.</summary>
     public static readonly IReadOnlyDictionary<string, string> UnlimitedRates = new Dictionary<string, string>
     {
+        ["AdClicks:RateLimits:ApiAddressPermitsPerSecond"] = "1000000",
+        ["AdClicks:RateLimits:ApiAddressBurst"] = "1000000",
         ["AdClicks:RateLimits:ApiPermitsPerSecond"] = "1000000",
         ["AdClicks:RateLimits:ApiBurst"] = "1000000",
         ["AdClicks:RateLimits:BeaconPermitsPerSecond"] = "1000000",

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
+using Orleans.AdClicks.Api.Auth;
 using Orleans.AdClicks.Api.Hosting;
 
 namespace Orleans.AdClicks.Tests.Api;
@@ -20,28 +22,43 @@ public sealed class RateLimitKeyTests
     {
         var context = Context(path, "203.0.113.7");
 
-        var key = RateLimitKey.For(context);
+        var key = RateLimitKey.ForAddress(context);
 
         Assert.Equal(scope, key.Scope);
     }
 
     [Fact]
-    public void For_ApiWithKey_HashNotKey()
+    public void ForAddress_ApiWithKeys_OnePartitionWhateverTheKey()
     {
-        const string apiKey = "ak_0123456789abcdef0123456789abcdef_secret";
-        var context = Context("/api/campaigns", "203.0.113.7", apiKey);
+        var first = Context("/api/campaigns", "203.0.113.7", "ak2_anything");
+        var second = Context("/api/campaigns", "203.0.113.7", "ak2_something-else");
 
-        var key = RateLimitKey.For(context);
-
-        Assert.Equal(RateLimitKey.Create(RateLimitScope.ApiKey, RateLimitKey.KeyId(apiKey)), key);
-        Assert.NotEqual(RateLimitKey.Create(RateLimitScope.ApiKey, RateLimitKey.KeyId(apiKey + "x")), key);
-        Assert.DoesNotContain("secret", key.ToString(), StringComparison.Ordinal);
+        Assert.Equal(RateLimitKey.ForAddress(first), RateLimitKey.ForAddress(second));
+        Assert.Equal(RateLimitScope.ApiAddress, RateLimitKey.ForAddress(first).Scope);
     }
 
     [Fact]
-    public void KeyId_LongerThanTheStackBuffer_Hashed()
+    public void ForCaller_NotAuthenticated_NoPartition()
     {
-        Assert.NotEqual(RateLimitKey.KeyId(new string('a', 1000)), RateLimitKey.KeyId(new string('a', 1001)));
+        var context = Context("/api/campaigns", "203.0.113.7", "ak2_made-up");
+
+        Assert.Equal(RateLimitScope.None, RateLimitKey.ForCaller(context).Scope);
+    }
+
+    [Fact]
+    public void ForCaller_Verified_ByAdvertiserOrAdmin()
+    {
+        var (one, other) = (Guid.NewGuid(), Guid.NewGuid());
+
+        var first = RateLimitKey.ForCaller(Authenticated(new Claim(CurrentAdvertiser.AdvertiserClaim, one.ToString())));
+        var again = RateLimitKey.ForCaller(Authenticated(new Claim(CurrentAdvertiser.AdvertiserClaim, one.ToString())));
+        var second = RateLimitKey.ForCaller(Authenticated(new Claim(CurrentAdvertiser.AdvertiserClaim, other.ToString())));
+        var admin = RateLimitKey.ForCaller(Authenticated(new Claim(ClaimTypes.Role, CurrentAdvertiser.AdminRole)));
+
+        Assert.Equal(RateLimitScope.ApiAdvertiser, first.Scope);
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, second);
+        Assert.Equal(RateLimitScope.ApiAdmin, admin.Scope);
     }
 
     [Theory]
@@ -58,15 +75,15 @@ public sealed class RateLimitKeyTests
     }
 
     [Fact]
-    public void For_ApiWithoutKey_AllocatesNothing()
+    public void ForAddress_Api_AllocatesNothing()
     {
-        var context = Context("/api/campaigns", "2001:db8::1");
-        RateLimitKey.For(context);
+        var context = Context("/api/campaigns", "2001:db8::1", "ak2_anything");
+        RateLimitKey.ForAddress(context);
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 100; i++)
         {
-            RateLimitKey.For(context);
+            RateLimitKey.ForAddress(context);
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
@@ -76,7 +93,7 @@ public sealed class RateLimitKeyTests
     [Fact]
     public void Limiter_ApiFromKnownClient_AllocatesNoMoreThanTheFramework()
     {
-        using var limiter = RateLimitExtensions.CreateLimiter(new RateLimitOptions { ApiPermitsPerSecond = 1_000_000, ApiBurst = 1_000_000 });
+        using var limiter = RateLimitExtensions.CreateAddressLimiter(new RateLimitOptions { ApiAddressPermitsPerSecond = 1_000_000, ApiAddressBurst = 1_000_000 });
         var context = Context("/api/campaigns", "203.0.113.7");
         limiter.AttemptAcquire(context).Dispose();
 
@@ -89,6 +106,13 @@ public sealed class RateLimitKeyTests
 
         var perRequest = (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
         Assert.True(perRequest <= 40, $"{perRequest} bytes per request");
+    }
+
+    private static DefaultHttpContext Authenticated(Claim claim)
+    {
+        var context = Context("/api/campaigns", "203.0.113.7");
+        context.User = new ClaimsPrincipal(new ClaimsIdentity([claim], ApiKeyAuthenticationHandler.SchemeName));
+        return context;
     }
 
     private static DefaultHttpContext Context(string path, string address, string? apiKey = null)

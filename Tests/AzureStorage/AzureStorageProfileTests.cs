@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
+using Orleans.AdClicks.Api.Auth;
 using Orleans.AdClicks.Tests.Api;
 using Orleans.AdClicks.Tests.Infrastructure;
 
@@ -17,7 +18,9 @@ public sealed class AzureStorageProfileTests
     {
         await using var azurite = await Azurite.StartAsync();
         using var data = new TempDirectory();
-        var settings = new Dictionary<string, string> { ["ConnectionStrings:AzureStorage"] = azurite.ConnectionString };
+        // Both instances share one deployment's secrets: the advertiser's key and the token outlive the first.
+        var settings = AdClicksApiFactory.SharedSecrets();
+        settings["ConnectionStrings:AzureStorage"] = azurite.ConnectionString;
         Guid adId;
         string token;
         string apiKey;
@@ -55,10 +58,9 @@ public sealed class AzureStorageProfileTests
         await using var azurite = await Azurite.StartAsync();
         using var network = azurite.ThroughProxies();
         using var data = new TempDirectory();
-        await using var api = new AdClicksApiFactory(data.Path, settings: new Dictionary<string, string>
-        {
-            ["ConnectionStrings:AzureStorage"] = network.ConnectionString,
-        }).Start();
+        var settings = AdClicksApiFactory.SharedSecrets();
+        settings["ConnectionStrings:AzureStorage"] = network.ConnectionString;
+        await using var api = new AdClicksApiFactory(data.Path, settings: settings).Start();
         var scenario = new ApiScenario(api);
         var (advertiser, _, adId) = await scenario.CreateAdWithOwnerAsync();
         var tokens = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => ApiScenario.CreateImpressionAsync(advertiser, adId)));
@@ -102,12 +104,10 @@ public sealed class AzureStorageProfileTests
     {
         await using var azurite = await Azurite.StartAsync();
         using var data = new TempDirectory();
-        const string adminKey = "admin-key-for-this-test-only";
-        await using var api = new ApiProcess(data.Path, new Dictionary<string, string>
-        {
-            ["ConnectionStrings:AzureStorage"] = azurite.ConnectionString,
-            ["AdClicks:Auth:AdminKey"] = adminKey,
-        });
+        var settings = AdClicksApiFactory.SharedSecrets();
+        settings["ConnectionStrings:AzureStorage"] = azurite.ConnectionString;
+        var adminKey = settings[AuthOptions.AdminKeyKey];
+        await using var api = new ApiProcess(data.Path, settings);
         await api.StartAsync();
         using var admin = Client(api, adminKey);
         var (advertiser, adIds) = await CreateAdsAsync(admin, api, ads: 4);
