@@ -41,6 +41,22 @@ public sealed class RateLimitTests(RateLimitFixture fixture) : IClassFixture<Rat
     }
 
     [Fact]
+    public async Task Api_KeyRotatedAfterLimitReached_NewKeyMeetsTheSameLimit()
+    {
+        var (id, key) = await Scenario.CreateAdvertiserKeyAsync("Rotating");
+        using var advertiser = fixture.Factory.CreateClient(key);
+        await AssertRefusedAsync(await SendAsync(Burst, _ => advertiser.GetAsync("/api/campaigns", Cancel)));
+
+        var rotated = await Scenario.Admin.PostAsync($"/api/advertisers/{id}/api-key", null, Cancel);
+        using var fresh = fixture.Factory.CreateClient((await ApiScenario.JsonAsync(rotated)).GetProperty("apiKey").GetString());
+        var responses = await SendAsync(RateLimitFixture.ApiBurst, _ => fresh.GetAsync("/api/campaigns", Cancel));
+
+        // The limit is the advertiser's, not the key's: a new key is no fresh bucket.
+        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        await AssertRefusedAsync(responses);
+    }
+
+    [Fact]
     public async Task HealthAndOpenApi_AfterLimitReached_NeverLimited()
     {
         var (_, advertiser) = await Scenario.CreateAdvertiserAsync("Exhausted");
