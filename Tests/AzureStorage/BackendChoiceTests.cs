@@ -20,13 +20,11 @@ public sealed class BackendChoiceTests
     {
         await using var azurite = await Azurite.StartAsync();
         using var data = new TempDirectory();
-        var settings = new Dictionary<string, string>
-        {
-            ["ConnectionStrings:AzureStorage"] = azurite.ConnectionString,
-            ["AdClicks:Backends:ClickLog"] = "Embedded",
-            ["AdClicks:Backends:RawClicks"] = "Embedded",
-            ["AdClicks:Backends:Cluster"] = "Embedded",
-        };
+        var settings = AdClicksApiFactory.SharedSecrets();
+        settings["ConnectionStrings:AzureStorage"] = azurite.ConnectionString;
+        settings["AdClicks:Backends:ClickLog"] = "Embedded";
+        settings["AdClicks:Backends:RawClicks"] = "Embedded";
+        settings["AdClicks:Backends:Cluster"] = "Embedded";
         settings[$"AdClicks:Backends:{concern}"] = "AzureStorage";
         await using var api = new AdClicksApiFactory(data.Path, settings: settings).Start();
         var scenario = new ApiScenario(api);

@@ -88,11 +88,10 @@ public sealed class TokenLifetimeTests
     public void Api_RetentionShorterThanLifetime_RefusesToStartNamingBothKeys()
     {
         using var data = new TempDirectory();
-        using var factory = new AdClicksApiFactory(data.Path, settings: new Dictionary<string, string>
-        {
-            ["ConnectionStrings:AzureStorage"] = Azurite,
-            ["AdClicks:Tokens:Lifetime"] = "100.00:00:00",
-        });
+        var settings = AdClicksApiFactory.SharedSecrets();
+        settings["ConnectionStrings:AzureStorage"] = Azurite;
+        settings["AdClicks:Tokens:Lifetime"] = "100.00:00:00";
+        using var factory = new AdClicksApiFactory(data.Path, settings: settings);
 
         var error = Assert.ThrowsAny<Exception>(() => factory.Start()).GetBaseException();
 
