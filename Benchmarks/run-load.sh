@@ -18,6 +18,7 @@ ASPNETCORE_ENVIRONMENT=Production AdClicks__DataDirectory="$work/data" \
   AdClicks__RateLimits__ApiPermitsPerSecond=100000000 AdClicks__RateLimits__ApiBurst=100000000 \
   AdClicks__RateLimits__BeaconPermitsPerSecond=100000000 AdClicks__RateLimits__BeaconBurst=100000000 \
   AdClicks__RateLimits__PlacementPermitsPerSecond=100000000 AdClicks__RateLimits__PlacementBurst=100000000 \
+  AdClicks__RateLimits__ApiAddressPermitsPerSecond=100000000 AdClicks__RateLimits__ApiAddressBurst=100000000 \
   dotnet run -c Release --no-build --no-launch-profile --project Api --urls http://127.0.0.1:5000 > "$work/api.log" 2>&1 &
 dotnet run -c Release --no-build --project Benchmarks -- baseline-server --urls http://127.0.0.1:5100 > "$work/baseline.log" 2>&1 &
 for _ in $(seq 1 120); do curl -sf http://127.0.0.1:5000/health/ready >/dev/null && curl -s -o /dev/null http://127.0.0.1:5100/c/x && break; sleep 1; done
