@@ -1,9 +1,10 @@
+using Microsoft.Extensions.Options;
 using Orleans.AdClicks.Api.Tokens;
 
 namespace Orleans.AdClicks.Api.Beacons;
 
 /// <summary>What the beacon handlers need, bound in one parameter.</summary>
-public sealed class BeaconServices(ClickTokens tokens, AdTargets targets, IClickLog clickLog, BeaconRateLimiter limiter, TimeProvider time)
+public sealed class BeaconServices(ClickTokens tokens, AdTargets targets, IClickLog clickLog, BeaconRateLimiter limiter, TimeProvider time, IOptions<BeaconOptions> options)
 {
     public ClickTokens Tokens { get; } = tokens;
 
@@ -14,4 +15,6 @@ public sealed class BeaconServices(ClickTokens tokens, AdTargets targets, IClick
     public BeaconRateLimiter Limiter { get; } = limiter;
 
     public TimeProvider Time { get; } = time;
+
+    public TimeSpan Deadline { get; } = options.Value.Deadline;
 }

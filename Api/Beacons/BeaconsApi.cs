@@ -45,13 +45,20 @@ public static class BeaconsApi
                 detail: "The token is malformed or its signature does not verify."), null);
         }
 
+        // One deadline for the whole beacon, target lookup and append: it answers 503 rather than hold a
+        // browser while a grain or the log is slow. A client that leaves cancels the same way; its answer
+        // goes nowhere, so that is not logged (see StreamClickLog.AppendAsync for what happens to its event).
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        deadline.CancelAfter(services.Deadline);
         string? targetUrl;
         try
         {
-            targetUrl = await services.Targets.GetTargetUrlAsync(token!.AdId);
+            var lookup = services.Targets.GetTargetUrlAsync(token!.AdId);
+            targetUrl = lookup.IsCompletedSuccessfully ? lookup.Result : await lookup.AsTask().WaitAsync(deadline.Token);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception)
         {
+            // Out of time, or the ad's grain failed: the browser may try again.
             return (Unavailable(), null);
         }
 
@@ -61,29 +68,29 @@ public static class BeaconsApi
                 detail: "The token names an ad that does not exist."), null);
         }
 
-        var now = services.Time.GetUtcNow();
-        var adEvent = new AdEvent(
-            kind,
-            token.ImpressionId,
-            token.AdId,
-            token.CampaignId,
-            now,
-            token.IssuedAt,
-            token.ExpiresAt,
-            Billable: !token.IsExpiredAt(now),
-            UserAgent: Truncate(context.Request.Headers.UserAgent.ToString(), 512),
-            ClientIp: ClientAddress.Truncate(context.Connection.RemoteIpAddress));
         try
         {
-            await services.ClickLog.AppendAsync(adEvent);
+            await services.ClickLog.AppendAsync(NewEvent(kind, token, context, services.Time.GetUtcNow()), deadline.Token);
         }
-        catch (ClickLogUnavailableException)
+        catch (Exception ex) when (ex is OperationCanceledException or ClickLogUnavailableException)
         {
             return (Unavailable(), null);
         }
 
         return (null, targetUrl);
     }
+
+    private static AdEvent NewEvent(AdEventKind kind, ClickToken token, HttpContext context, DateTimeOffset now) => new(
+        kind,
+        token.ImpressionId,
+        token.AdId,
+        token.CampaignId,
+        now,
+        token.IssuedAt,
+        token.ExpiresAt,
+        Billable: !token.IsExpiredAt(now),
+        UserAgent: Truncate(context.Request.Headers.UserAgent.ToString(), 512),
+        ClientIp: ClientAddress.Truncate(context.Connection.RemoteIpAddress));
 
     private static ProblemHttpResult Unavailable() => TypedResults.Problem(
         statusCode: StatusCodes.Status503ServiceUnavailable, title: "Try again",

@@ -15,11 +15,26 @@ public sealed class ClickLogOptions
     [Range(1_000, 10_000_000)]
     public int MaxPending { get; set; } = 100_000;
 
+    /// <summary>
+    /// Events one ad shard may have waiting behind its append in flight; past it that shard's beacons answer
+    /// 503 at once, so a stuck shard cannot take the room of the others.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxPendingPerShard { get; set; } = 5_000;
+
     /// <summary>Most events in one stream append: an Azure queue message holds at most 64 KB.</summary>
     [Range(1, 10_000)]
     public int MaxEventsPerAppend { get; set; } = 50;
 
-    /// <summary>Largest group of events a pump takes at once.</summary>
+    /// <summary>Largest group of events the pump takes at once.</summary>
     [Range(1, 100_000)]
     public int MaxBatch { get; set; } = 2_000;
+
+    /// <summary>Stream appends in flight at once, over all ad shards (each shard has at most one).</summary>
+    [Range(1, 10_000)]
+    public int MaxAppendsInFlight { get; set; } = 64;
+
+    /// <summary>How long stopping waits for the appends of accepted events before it gives up on the rest.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -66,11 +66,12 @@ internal static class ClickStreamExtensions
 
     private static void ConfigureQueues(AzureQueueOptions options, AdClicksSettings settings)
     {
-        // A beacon waits for its append: fail within seconds when storage is gone (the beacon answers 503)
-        // instead of the SDK's default of retrying for most of a minute.
+        // The click log's only retry layer. Its beacons answer 503 at their deadline whatever this does, but an ad
+        // shard's next append waits for this one: give up within about 6 s (3 tries of at most 2 s) when storage
+        // is gone, instead of the SDK's default of retrying for most of a minute.
         var client = new QueueClientOptions
         {
-            Retry = { MaxRetries = 3, Delay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(1), NetworkTimeout = TimeSpan.FromSeconds(5) },
+            Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromMilliseconds(500), NetworkTimeout = TimeSpan.FromSeconds(2) },
         };
         options.QueueServiceClient = settings.RequireAzureStorage().CreateQueueServiceClient(client);
         options.QueueNames = settings.QueueNames();
