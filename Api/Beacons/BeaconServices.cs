@@ -16,5 +16,5 @@ public sealed class BeaconServices(ClickTokens tokens, AdTargets targets, IClick
 
     public TimeProvider Time { get; } = time;
 
-    public TimeSpan Deadline { get; } = options.Value.Deadline;
+    public IOptions<BeaconOptions> Options { get; } = options;
 }

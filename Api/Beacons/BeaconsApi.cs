@@ -49,7 +49,7 @@ public static class BeaconsApi
         // browser while a grain or the log is slow. A client that leaves cancels the same way; its answer
         // goes nowhere, so that is not logged (see StreamClickLog.AppendAsync for what happens to its event).
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        deadline.CancelAfter(services.Deadline);
+        deadline.CancelAfter(services.Options.Value.Deadline);
         string? targetUrl;
         try
         {
