@@ -15,6 +15,7 @@ builder.AddAdClicksDefaults();
 builder.AddApiKeyAuth();
 builder.AddAdClicksOrleans();
 builder.AddClickLog();
+builder.AddBoundedShutdown();
 builder.AddAnalyticsApi();
 builder.AddAdClicksRateLimits();
 builder.AddAdClicksOpenApi();

@@ -12,8 +12,6 @@ public static class AdClicksDefaultsExtensions
     // Nothing the API accepts is near this; larger bodies are refused before they are read.
     private const long MaxRequestBodyBytes = 64 * 1024;
 
-    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(25);
-
     public static IHostApplicationBuilder AddAdClicksDefaults(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -24,10 +22,6 @@ public static class AdClicksDefaultsExtensions
         services.AddOptions<ClickLogOptions>().BindConfiguration(ClickLogOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.MaxPendingPerShard <= o.MaxPending, "AdClicks:ClickLog:MaxPendingPerShard must not exceed MaxPending.").ValidateOnStart();
         services.AddOptions<BeaconOptions>().BindConfiguration(BeaconOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-
-        // Container Apps and Kubernetes kill a container 30 s after SIGTERM: stop before that, whatever storage
-        // does (the click log drains for part of it). "HostOptions:ShutdownTimeout" overrides it.
-        services.AddOptions<HostOptions>().Configure(o => o.ShutdownTimeout = ShutdownTimeout).BindConfiguration("HostOptions");
 
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();

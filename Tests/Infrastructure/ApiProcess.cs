@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 
@@ -5,11 +6,13 @@ namespace Orleans.AdClicks.Tests.Infrastructure;
 
 /// <summary>
 /// The real Api as its own OS process (co-hosted silo), so a test can kill it hard (SIGKILL: no
-/// graceful shutdown, nothing flushed) and start it again on the same ports and data directory.
+/// graceful shutdown, nothing flushed) or stop it as a platform does (SIGTERM), read what it printed,
+/// and start it again on the same ports and data directory.
 /// </summary>
 public sealed class ApiProcess : IAsyncDisposable
 {
     private readonly Dictionary<string, string> _environment;
+    private readonly ConcurrentQueue<string> _output = new();
     private Process? _process;
 
     public ApiProcess(string dataDirectory, IReadOnlyDictionary<string, string> settings)
@@ -39,6 +42,9 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
+    /// <summary>The lines the process wrote to standard output and error, over all its starts.</summary>
+    public IReadOnlyCollection<string> Output => _output;
+
     /// <summary>Starts the process and waits until /health/ready answers 200.</summary>
     public async Task StartAsync()
     {
@@ -55,8 +61,8 @@ public sealed class ApiProcess : IAsyncDisposable
         }
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("The Api did not start.");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
@@ -100,5 +106,40 @@ public sealed class ApiProcess : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>
+    /// SIGTERM, as Container Apps and Kubernetes stop a container, then waits for the process to exit
+    /// (killing it after <paramref name="patience"/>, as they would); returns how long it took to exit.
+    /// </summary>
+    public async Task<TimeSpan> TerminateAsync(TimeSpan patience)
+    {
+        var process = _process ?? throw new InvalidOperationException("The Api is not running.");
+        var watch = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(patience);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        var elapsed = watch.Elapsed;
+        await KillAsync();
+        return elapsed;
+    }
+
     public async ValueTask DisposeAsync() => await KillAsync();
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            _output.Enqueue(line);
+        }
+    }
 }

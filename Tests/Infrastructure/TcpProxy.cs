@@ -7,12 +7,14 @@ namespace Orleans.AdClicks.Tests.Infrastructure;
 /// <summary>
 /// Forwards a local port to another; <see cref="Cut"/> drops every connection and refuses new ones
 /// until <see cref="Restore"/>: a network outage without stopping (and losing state in) the server.
+/// <see cref="Stall"/> is the other kind of outage: connections are accepted and never answered.
 /// </summary>
 public sealed class TcpProxy : IDisposable
 {
     private readonly int _targetPort;
     private readonly ConcurrentDictionary<TcpClient, byte> _connections = new();
     private TcpListener? _listener;
+    private volatile bool _stalled;
 
     public TcpProxy(int targetPort)
     {
@@ -25,22 +27,29 @@ public sealed class TcpProxy : IDisposable
 
     public void Restore()
     {
-        _listener = new TcpListener(IPAddress.Loopback, Port);
-        _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        _listener.Start();
-        _ = AcceptAsync(_listener);
+        _stalled = false;
+        DropConnections();
+        if (_listener is null)
+        {
+            _listener = new TcpListener(IPAddress.Loopback, Port);
+            _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            _listener.Start();
+            _ = AcceptAsync(_listener);
+        }
     }
 
     public void Cut()
     {
         _listener?.Stop();
         _listener = null;
-        foreach (var connection in _connections.Keys)
-        {
-            connection.Dispose();
-        }
+        DropConnections();
+    }
 
-        _connections.Clear();
+    /// <summary>Drops every connection; new ones are accepted and then hear nothing until <see cref="Restore"/>.</summary>
+    public void Stall()
+    {
+        _stalled = true;
+        DropConnections();
     }
 
     public void Dispose() => Cut();
@@ -63,8 +72,25 @@ public sealed class TcpProxy : IDisposable
         }
     }
 
+    private void DropConnections()
+    {
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Dispose();
+        }
+
+        _connections.Clear();
+    }
+
     private async Task ForwardAsync(TcpClient inbound)
     {
+        if (_stalled)
+        {
+            // Kept open and silent; dropped by the next Restore, Cut or Dispose.
+            _connections[inbound] = 0;
+            return;
+        }
+
         using var outbound = new TcpClient();
         _connections[inbound] = 0;
         _connections[outbound] = 0;
