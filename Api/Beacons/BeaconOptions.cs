@@ -14,7 +14,7 @@ public sealed class BeaconOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Ads whose target URL is cached (about 200 bytes each); an ad not cached costs a grain call.</summary>
+    /// <summary>Ads whose target URL is cached (about 250 bytes each plus the URL); an ad not cached costs a grain call.</summary>
     [Range(1, 100_000_000)]
     public int TargetCacheSize { get; set; } = 2_500_000;
 }
