@@ -24,7 +24,7 @@ public sealed class StalledClickStream
     /// <summary>Fails the ad's appends from now on.</summary>
     public void Fail(Guid adId) => Stall(adId).Failing = true;
 
-    /// <summary>How many events each append of the ad carried, held ones included, in order of arrival.</summary>
+    /// <summary>How many events each append of the ad carried since the test first named the ad here, held ones included, in order.</summary>
     public IReadOnlyList<int> Appends(Guid adId) => [.. Stall(adId).Appends];
 
     public void AddTo(IServiceCollection services)
