@@ -33,7 +33,8 @@ public sealed class AdDefinitionTests : IAsyncLifetime
     {
         var ads = await _cluster.Client.CreateAdsAsync(3);
         var campaign = _cluster.Client.GetGrain<ICampaignGrain>(ads[0].CampaignId);
-        var targets = new AdTargets(_cluster.Client, TimeProvider.System);
+        using var metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var targets = new AdTargets(_cluster.Client, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new BeaconOptions()), metrics.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
 
         var read = await _cluster.Client.GetGrain<IAdDefinitionGrain>(ads[0].Id).GetAsync();
         var listed = await campaign.ListAdsAsync();
