@@ -35,9 +35,10 @@ public sealed partial class ApiShutdownTests
         settings["ConnectionStrings:AzureStorage"] = network.ConnectionString;
         await using var api = new ApiProcess(data.Path, settings);
         await api.StartAsync();
-        var (advertiser, adIds) = await CreateAdsAsync(api, settings[AuthOptions.AdminKeyKey], ads: 4);
+        using var admin = api.CreateClient(settings[AuthOptions.AdminKeyKey]);
+        var (advertiser, adIds) = await api.CreateAdsAsync(admin, ads: 4);
         var tokens = await Task.WhenAll(Enumerable.Range(0, 400).Select(async i => (await ApiScenario.CreateImpressionAsync(advertiser, adIds[i % adIds.Count]), adIds[i % adIds.Count])));
-        using var anonymous = Client(api, apiKey: null);
+        using var anonymous = api.CreateClient(apiKey: null);
         var burst = new Burst(anonymous, tokens);
         await Eventually.MatchesAsync(() => Task.FromResult(burst.Redirected.Count), n => n >= 50);
 
@@ -74,9 +75,10 @@ public sealed partial class ApiShutdownTests
         settings["ConnectionStrings:AzureStorage"] = azurite.ConnectionString;
         await using var api = new ApiProcess(data.Path, settings);
         await api.StartAsync();
-        var (advertiser, adIds) = await CreateAdsAsync(api, settings[AuthOptions.AdminKeyKey], ads: 4);
+        using var admin = api.CreateClient(settings[AuthOptions.AdminKeyKey]);
+        var (advertiser, adIds) = await api.CreateAdsAsync(admin, ads: 4);
         var tokens = await Task.WhenAll(Enumerable.Range(0, 400).Select(async i => (await ApiScenario.CreateImpressionAsync(advertiser, adIds[i % adIds.Count]), adIds[i % adIds.Count])));
-        using var anonymous = Client(api, apiKey: null);
+        using var anonymous = api.CreateClient(apiKey: null);
         var burst = new Burst(anonymous, tokens);
         await Eventually.MatchesAsync(() => Task.FromResult(burst.Redirected.Count), n => n >= 100);
 
@@ -122,32 +124,6 @@ public sealed partial class ApiShutdownTests
 
     [GeneratedRegex(@"The click log stopped with (\d+) events not appended and (\d+) in appends")]
     private static partial Regex NotAppendedLine();
-
-    private static async Task<(HttpClient Advertiser, List<Guid> AdIds)> CreateAdsAsync(ApiProcess api, string adminKey, int ads)
-    {
-        using var admin = Client(api, adminKey);
-        var created = await admin.PostAsJsonAsync("/api/advertisers", new { name = "Acme" }, Cancel);
-        var advertiser = Client(api, (await ApiScenario.JsonAsync(created)).GetProperty("apiKey").GetString());
-        var campaignId = await ApiScenario.CreateCampaignAsync(advertiser);
-        var adIds = new List<Guid>();
-        for (var i = 0; i < ads; i++)
-        {
-            adIds.Add(await ApiScenario.CreateAdAsync(advertiser, campaignId));
-        }
-
-        return (advertiser, adIds);
-    }
-
-    private static HttpClient Client(ApiProcess api, string? apiKey)
-    {
-        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        if (apiKey is not null)
-        {
-            client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
-        }
-
-        return client;
-    }
 
     /// <summary>Clicks on every token, 5 ms apart, sixteen at a time at most, recording how each was answered.</summary>
     private sealed class Burst

@@ -109,11 +109,11 @@ public sealed class AzureStorageProfileTests
         var adminKey = settings[AuthOptions.AdminKeyKey];
         await using var api = new ApiProcess(data.Path, settings);
         await api.StartAsync();
-        using var admin = Client(api, adminKey);
-        var (advertiser, adIds) = await CreateAdsAsync(admin, api, ads: 4);
+        using var admin = api.CreateClient(adminKey);
+        var (advertiser, adIds) = await api.CreateAdsAsync(admin, ads: 4);
         var tokens = await Task.WhenAll(Enumerable.Range(0, 400).Select(i => ApiScenario.CreateImpressionAsync(advertiser, adIds[i % adIds.Count])));
         var answered = new ConcurrentBag<string>();
-        using var anonymous = Client(api, apiKey: null);
+        using var anonymous = api.CreateClient(apiKey: null);
 
         var burst = Task.WhenAll(tokens.Select(async (token, i) =>
         {
@@ -147,30 +147,5 @@ public sealed class AzureStorageProfileTests
             t => Assert.True(t.Clicks <= tokens.Length / adIds.Count, $"over-count: {t}"))));
         Assert.Equal(tokens.Length, totals.Sum(t => t.Clicks));
         Assert.True(answered.Count >= 100);
-    }
-
-    private static async Task<(HttpClient Advertiser, List<Guid> AdIds)> CreateAdsAsync(HttpClient admin, ApiProcess api, int ads)
-    {
-        var created = await admin.PostAsJsonAsync("/api/advertisers", new { name = "Acme" }, Cancel);
-        var advertiser = Client(api, (await ApiScenario.JsonAsync(created)).GetProperty("apiKey").GetString());
-        var campaignId = await ApiScenario.CreateCampaignAsync(advertiser);
-        var adIds = new List<Guid>();
-        for (var i = 0; i < ads; i++)
-        {
-            adIds.Add(await ApiScenario.CreateAdAsync(advertiser, campaignId));
-        }
-
-        return (advertiser, adIds);
-    }
-
-    private static HttpClient Client(ApiProcess api, string? apiKey)
-    {
-        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        if (apiKey is not null)
-        {
-            client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
-        }
-
-        return client;
     }
 }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
+using Orleans.AdClicks.Tests.Api;
 
 namespace Orleans.AdClicks.Tests.Infrastructure;
 
@@ -131,6 +133,33 @@ public sealed class ApiProcess : IAsyncDisposable
         var elapsed = watch.Elapsed;
         await KillAsync();
         return elapsed;
+    }
+
+    /// <summary>A client of this process that sends <paramref name="apiKey"/> (none when null) and never follows redirects.</summary>
+    public HttpClient CreateClient(string? apiKey)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+
+        return client;
+    }
+
+    /// <summary>A new advertiser (created by <paramref name="admin"/>) with one campaign of <paramref name="ads"/> ads, and its client.</summary>
+    public async Task<(HttpClient Advertiser, List<Guid> AdIds)> CreateAdsAsync(HttpClient admin, int ads)
+    {
+        var created = await admin.PostAsJsonAsync("/api/advertisers", new { name = "Acme" }, TestContext.Current.CancellationToken);
+        var advertiser = CreateClient((await ApiScenario.JsonAsync(created)).GetProperty("apiKey").GetString());
+        var campaignId = await ApiScenario.CreateCampaignAsync(advertiser);
+        var adIds = new List<Guid>();
+        for (var i = 0; i < ads; i++)
+        {
+            adIds.Add(await ApiScenario.CreateAdAsync(advertiser, campaignId));
+        }
+
+        return (advertiser, adIds);
     }
 
     public async ValueTask DisposeAsync() => await KillAsync();
