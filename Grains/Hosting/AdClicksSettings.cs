@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 
 namespace Orleans.AdClicks.Hosting;
@@ -12,7 +13,9 @@ public sealed record AdClicksSettings(
     AdClicksClusterOptions Cluster,
     AdClicksBackends Backends,
     TimeSpan TokenLifetime,
-    AzureStorageConnection? AzureStorage)
+    AzureStorageConnection? AzureStorage,
+    EventHubsConnection? EventHubs,
+    EventHubsOptions EventHubsOptions)
 {
     public const string ServiceId = "adclicks";
     public const string ClusterId = "adclicks";
@@ -44,7 +47,8 @@ public sealed record AdClicksSettings(
         var azureStorage = configuration[azureStorageKey] is { } value && !string.IsNullOrWhiteSpace(value)
             ? AzureStorageConnection.Parse(azureStorageKey, value)
             : null;
-        var settings = new AdClicksSettings(options.DataPath, cluster, backends, lifetime, azureStorage);
+        var eventHubs = ReadEventHubs(configuration, backends, azureStorage, out var eventHubsOptions);
+        var settings = new AdClicksSettings(options.DataPath, cluster, backends, lifetime, azureStorage, eventHubs, eventHubsOptions);
 
         // Both raw stores keep AdClicks:RawClicks:RetentionDays of raw events. Refused here, not when the store
         // is first used, and in the Api too: it mints the tokens.
@@ -55,6 +59,50 @@ public sealed record AdClicksSettings(
     /// <summary>The connection of a concern that runs on Azure Storage.</summary>
     public AzureStorageConnection RequireAzureStorage() =>
         AzureStorage ?? throw new InvalidOperationException($"{AdClicksBackends.ConnectionKey(Backend.AzureStorage)} is not set.");
+
+    /// <summary>The connection of a click log on Event Hubs.</summary>
+    public EventHubsConnection RequireEventHubs() =>
+        EventHubs ?? throw new InvalidOperationException($"{AdClicksBackends.ConnectionKey(Backend.EventHubs)} is not set.");
+
+    private static EventHubsConnection? ReadEventHubs(
+        IConfiguration configuration, AdClicksBackends backends, AzureStorageConnection? azureStorage, out EventHubsOptions options)
+    {
+        var section = configuration.GetSection(EventHubsOptions.Section);
+        options = section.Get<EventHubsOptions>() ?? new EventHubsOptions();
+        if (backends.ClickLog != Backend.EventHubs)
+        {
+            return null;
+        }
+
+        var key = AdClicksBackends.ConnectionKey(Backend.EventHubs);
+        var connection = EventHubsConnection.Parse(key, configuration[key]!);
+        var configuredHub = section[nameof(EventHubsOptions.Hub)];
+        if (connection.EventHubName is { } entityPath)
+        {
+            if (configuredHub is not null && !string.Equals(configuredHub, entityPath, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException(
+                    $"{key} names the hub '{entityPath}' (EntityPath) but {EventHubsOptions.Section}:{nameof(EventHubsOptions.Hub)} is '{configuredHub}': remove one or make them agree.");
+            }
+
+            options.Hub = entityPath;
+        }
+
+        var problems = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options, new(options), problems, validateAllProperties: true))
+        {
+            throw new InvalidOperationException($"{EventHubsOptions.Section}: {string.Join(" ", problems.Select(p => p.ErrorMessage))}");
+        }
+
+        // The silos' checkpoints are rows in an Azure table (there is no embedded checkpointer).
+        if (azureStorage is null)
+        {
+            throw new InvalidOperationException(
+                $"{AdClicksBackends.Key(nameof(AdClicksBackends.ClickLog))} is EventHubs, whose checkpoints are kept in Azure Table Storage: set {AdClicksBackends.ConnectionKey(Backend.AzureStorage)} too.");
+        }
+
+        return connection;
+    }
 
     /// <summary>The Azure queues of the click stream, one per partition.</summary>
     public List<string> QueueNames() => [.. Enumerable.Range(0, Cluster.StreamPartitions).Select(i => $"adclicks-clicks-{i}")];

@@ -17,9 +17,6 @@ public sealed class AzureStorageConnection
 {
     private static readonly string[] Services = ["blob", "queue", "table", "dfs", "file"];
 
-    // One credential for every connection of the process, so its token cache is shared.
-    private static readonly Lazy<TokenCredential> DefaultCredential = new(() => new DefaultAzureCredential());
-
     private readonly string? _connectionString;
     private readonly Uri? _endpoint;
     private readonly Lazy<TokenCredential> _credential;
@@ -39,7 +36,7 @@ public sealed class AzureStorageConnection
     /// <exception cref="InvalidOperationException">An endpoint that is not a storage service endpoint.</exception>
     public static AzureStorageConnection Parse(string key, string value, Func<TokenCredential>? credential = null)
     {
-        credential ??= () => DefaultCredential.Value;
+        credential ??= () => AzureCredentials.Default;
         if (!Uri.TryCreate(value, UriKind.Absolute, out var endpoint))
         {
             return new AzureStorageConnection(value, null, credential);

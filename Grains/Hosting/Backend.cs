@@ -11,4 +11,7 @@ public enum Backend
 
     /// <summary>Azure Storage (tables, queues) by <c>ConnectionStrings:AzureStorage</c>.</summary>
     AzureStorage,
+
+    /// <summary>Azure Event Hubs by <c>ConnectionStrings:EventHubs</c>: the click log only.</summary>
+    EventHubs,
 }
