@@ -24,7 +24,9 @@ public sealed class BeaconRateLimiter : IDisposable
     {
         _time = time;
         Enabled = options.Value.Enabled;
-        _interval = TimeSpan.TicksPerSecond / options.Value.BeaconPermitsPerSecond;
+        // In the clock's own units (nanoseconds on Linux): ticks would round a rate above ten million a second to
+        // no interval at all, and then callers whose clock reads race each other are refused within their burst.
+        _interval = Math.Max(1, time.TimestampFrequency / options.Value.BeaconPermitsPerSecond);
         _tolerance = _interval * (options.Value.BeaconBurst - 1);
         _sweep = Enabled ? time.CreateTimer(_ => Sweep(), null, SweepPeriod, SweepPeriod) : null;
     }
@@ -41,7 +43,7 @@ public sealed class BeaconRateLimiter : IDisposable
         }
 
         var cell = _cells.GetOrAdd(RateLimitKey.AddressId(context.Connection.RemoteIpAddress), static _ => new Cell());
-        var now = _time.GetUtcNow().UtcTicks;
+        var now = _time.GetTimestamp();
         while (true)
         {
             // The theoretical arrival time: when this address would have used up its permits at the steady rate.
@@ -49,7 +51,7 @@ public sealed class BeaconRateLimiter : IDisposable
             var start = Math.Max(arrival, now);
             if (start - now > _tolerance)
             {
-                retryAfter = TimeSpan.FromTicks(start - _tolerance - now);
+                retryAfter = _time.GetElapsedTime(now, start - _tolerance);
                 return false;
             }
 
@@ -65,7 +67,7 @@ public sealed class BeaconRateLimiter : IDisposable
     /// <summary>Forgets addresses whose permits are all back: they behave as if never seen.</summary>
     private void Sweep()
     {
-        var now = _time.GetUtcNow().UtcTicks;
+        var now = _time.GetTimestamp();
         foreach (var (address, cell) in _cells)
         {
             if (Volatile.Read(ref cell.TheoreticalArrival) <= now)

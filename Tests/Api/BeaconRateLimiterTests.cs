@@ -87,6 +87,27 @@ public sealed class BeaconRateLimiterTests
     }
 
     [Fact]
+    public void TryAcquire_RateAboveTheClockResolution_ConcurrentCallersWithinTheBurstAllGranted()
+    {
+        // A hundred million a second is under 1 tick (100 ns) a permit: the limit must still hold callers whose
+        // clock reads race each other within its burst, on the real clock.
+        using var limiter = new BeaconRateLimiter(
+            Options.Create(new RateLimitOptions { BeaconPermitsPerSecond = 100_000_000, BeaconBurst = 100_000_000 }), TimeProvider.System);
+        var client = Context("203.0.113.7");
+        var refused = 0;
+
+        Parallel.For(0, 2_000_000, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            if (!limiter.TryAcquire(client, out _))
+            {
+                Interlocked.Increment(ref refused);
+            }
+        });
+
+        Assert.Equal(0, refused);
+    }
+
+    [Fact]
     public void TryAcquire_Disabled_AlwaysGranted()
     {
         using var limiter = new BeaconRateLimiter(Options.Create(new RateLimitOptions { Enabled = false, BeaconPermitsPerSecond = 1, BeaconBurst = 1 }), _time);
