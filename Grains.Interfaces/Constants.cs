@@ -9,6 +9,12 @@ public static class Constants
     /// <summary>The stream namespace of clicks and impressions; the stream key is the ad key.</summary>
     public const string ClicksNamespace = "clicks";
 
+    /// <summary>
+    /// What the counting subscribers subscribe to: <see cref="ClicksNamespace"/>, and "clicks.{partition}", one namespace per
+    /// Event Hubs partition, so a stream is never fed from two partitions (docs/events.md, "Stream identity").
+    /// </summary>
+    public const string ClicksNamespacePattern = @"^clicks(\.[0-9A-Za-z_-]+)?$";
+
     /// <summary>Grain state of advertisers, campaigns and ads.</summary>
     public const string GrainStore = "AdClicksStore";
 

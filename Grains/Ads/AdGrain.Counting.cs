@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Events.Wire;
 using Orleans.AdClicks.Reconciliation;
+using Orleans.AdClicks.Streaming;
+using Orleans.Streaming.EventHubs;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 
@@ -11,8 +14,32 @@ public sealed partial class AdGrain
 {
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)
     {
-        await handleFactory.Create<AdEvent>().ResumeAsync(this);
+        // One subscription per Event Hubs partition that carries this shard's events (ClickPartitionStreams).
+        IAsyncBatchObserver<AdEvent> observer = ClickPartitionStreams.TryGetPartition(handleFactory.StreamId, out var partition)
+            ? new PartitionObserver(this, partition)
+            : this;
+        await handleFactory.Create<AdEvent>().ResumeAsync(observer);
     }
+
+    /// <summary>
+    /// Events read from an Event Hubs partition. Its producers are not only this Api, which checks the ad before it writes:
+    /// events of an ad that has no definition are refused here, where the definition is known, before the raw store.
+    /// </summary>
+    private async Task OnNextFromPartitionAsync(IList<SequentialItem<AdEvent>> items, string partition)
+    {
+        // An ad created after this activation read its definition is found on its next event.
+        _info ??= await GrainFactory.GetGrain<IAdDefinitionGrain>(_key.AdId).GetAsync();
+        if (_info is null)
+        {
+            streamMetrics.Rejected(AdEventRejection.TagOf(AdEventRejectReason.UnknownAd), items.Count);
+            LogUnknownAd(_key.ToString(), items.Count, partition, Offset(items[0].Token), Offset(items[^1].Token));
+            return;
+        }
+
+        await OnNextAsync(items);
+    }
+
+    private static string? Offset(StreamSequenceToken? token) => (token as IEventHubPartitionLocation)?.EventHubOffset;
 
     public async Task OnNextAsync(IList<SequentialItem<AdEvent>> items)
     {
@@ -116,6 +143,9 @@ public sealed partial class AdGrain
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ad {AdKey}: {Events} events of Event Hubs partition {Partition}, offsets {FirstOffset} to {LastOffset}, skipped: unknown_ad: the ad has no definition")]
+    private partial void LogUnknownAd(string adKey, int events, string partition, string? firstOffset, string? lastOffset);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Ad {AdKey}: {Received} events received, {Accepted} new, {Billable} counted")]
     private partial void LogCounted(string adKey, int received, int accepted, int billable);
 
@@ -133,4 +163,14 @@ public sealed partial class AdGrain
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Ad {AdKey}: stream error")]
     private partial void LogStreamError(Exception ex, string adKey);
+
+    /// <summary>The grain's observer of one partition's stream: the same counting, plus the partition.</summary>
+    private sealed class PartitionObserver(AdGrain grain, string partition) : IAsyncBatchObserver<AdEvent>
+    {
+        public Task OnNextAsync(IList<SequentialItem<AdEvent>> items) => grain.OnNextFromPartitionAsync(items, partition);
+
+        public Task OnCompletedAsync() => grain.OnCompletedAsync();
+
+        public Task OnErrorAsync(Exception ex) => grain.OnErrorAsync(ex);
+    }
 }

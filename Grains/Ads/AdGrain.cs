@@ -3,6 +3,7 @@ using Orleans.AdClicks.Events;
 using Orleans.AdClicks.Models;
 using Orleans.AdClicks.Storage.Aggregates;
 using Orleans.AdClicks.Storage.RawClicks;
+using Orleans.AdClicks.Streaming;
 using Orleans.Runtime;
 using Orleans.Streams;
 using Orleans.Streams.Core;
@@ -16,12 +17,13 @@ namespace Orleans.AdClicks.Ads;
 /// See docs/counting.md.
 /// </summary>
 [GrainType("adcounting")]
-[ImplicitStreamSubscription(Constants.ClicksNamespace)]
+[RegexImplicitStreamSubscription(Constants.ClicksNamespacePattern)]
 public sealed partial class AdGrain(
     IRawClickStore rawClicks,
     IMinuteCountWriter aggregates,
     IAggregateQueries aggregateQueries,
     CountingMetrics metrics,
+    ClickStreamMetrics streamMetrics,
     TimeProvider time,
     ILogger<AdGrain> logger)
     : Grain, IAdGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<AdEvent>

@@ -8,7 +8,7 @@ namespace Orleans.AdClicks.Budgets;
 /// The budget tracker's own subscriber of the "clicks" stream (one per ad shard, beside the AdGrain,
 /// which knows nothing of budgets): tells each campaign how many billable clicks went by.
 /// </summary>
-[ImplicitStreamSubscription(Constants.ClicksNamespace)]
+[RegexImplicitStreamSubscription(Constants.ClicksNamespacePattern)]
 public sealed class AdSpendGrain : Grain, IGrainWithStringKey, IStreamSubscriptionObserver, IAsyncBatchObserver<AdEvent>
 {
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)

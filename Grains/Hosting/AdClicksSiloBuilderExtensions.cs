@@ -8,6 +8,7 @@ using Orleans.AdClicks.Reconciliation;
 using Orleans.AdClicks.Storage.Aggregates;
 using Orleans.AdClicks.Storage.GrainState;
 using Orleans.AdClicks.Storage.RawClicks;
+using Orleans.AdClicks.Streaming;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Serialization;
@@ -40,7 +41,8 @@ public static class AdClicksSiloBuilderExtensions
 
         silo.AddGrainStateAndReminders(settings);
         silo.AddRawClickStore(configuration, settings);
-        silo.AddClickStream(settings);
+        silo.AddClickStream(settings, configuration);
+        silo.Services.TryAddSingleton<ClickStreamMetrics>();
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<CountingMetrics>();
         silo.AddReconciliation(configuration);

@@ -1,4 +1,5 @@
 using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
 using Orleans.AdClicks.Streaming;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -8,11 +9,12 @@ namespace Orleans.AdClicks.Hosting;
 
 /// <summary>
 /// The "clicks" stream, on the click log's backend: Orleans memory streams when embedded, Azure Queue
-/// streams (durable) on Azure Storage. Only implicit subscribers (AdGrain), so no pub-sub state per stream.
+/// streams (durable) on Azure Storage, Orleans' Event Hubs provider on Event Hubs (<see cref="EventHubClickStreamExtensions"/>).
+/// Only implicit subscribers (AdGrain), so no pub-sub state per stream.
 /// </summary>
 internal static class ClickStreamExtensions
 {
-    public static void AddClickStream(this ISiloBuilder silo, AdClicksSettings settings)
+    public static void AddClickStream(this ISiloBuilder silo, AdClicksSettings settings, IConfiguration configuration)
     {
         if (settings.Backends.ClickLog == Backend.Embedded)
         {
@@ -32,6 +34,10 @@ internal static class ClickStreamExtensions
                 stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
                 stream.ConfigurePullingAgent(agent => agent.Configure(ConfigurePulling));
             });
+        }
+        else if (settings.Backends.ClickLog == Backend.EventHubs)
+        {
+            silo.AddEventHubClickStream(settings, configuration);
         }
         else
         {
@@ -58,8 +64,9 @@ internal static class ClickStreamExtensions
                 stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             });
         }
-        else
+        else if (settings.Backends.ClickLog != Backend.EventHubs)
         {
+            // On Event Hubs a client has no stream to add: the Api produces over the Kafka protocol, only silos consume.
             throw AdClicksSiloBuilderExtensions.Unwired(settings.Backends.ClickLog, nameof(AdClicksBackends.ClickLog));
         }
     }
@@ -77,7 +84,7 @@ internal static class ClickStreamExtensions
         options.QueueNames = settings.QueueNames();
     }
 
-    private static void ConfigurePulling(StreamPullingAgentOptions options)
+    internal static void ConfigurePulling(StreamPullingAgentOptions options)
     {
         // Half the default 100 ms poll: counts show sooner; a few queues polled 20 times a second cost little.
         options.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(50);

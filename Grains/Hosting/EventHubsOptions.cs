@@ -28,4 +28,26 @@ public sealed class EventHubsOptions
     /// <summary>How often a partition's checkpoint may be written.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The largest event body the silos read, in bytes; a larger one is refused (<c>too_large</c>) unread. An event is about
+    /// 400 bytes; a user agent of the 4,096 characters stores keep, escaped, stays well below the default.
+    /// </summary>
+    [Range(1_024, 512 * 1_024)]
+    public int MaxEventBytes { get; set; } = 64 * 1_024;
+
+    /// <summary>Events each partition receiver buffers ahead of the pulling agent (docs/counting.md, "Event Hubs: cache and back-pressure").</summary>
+    [Range(10, 100_000)]
+    public int PrefetchCount { get; set; } = 2_000;
+
+    /// <summary>The least time an event stays in a partition's cache, for consumers that fall behind and re-read.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan CacheMinTime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How far behind the newest event an event may be before it leaves the cache: at a steady rate, how long events stay,
+    /// so it sizes the cache's memory; a checkpoint only passes an event once it left.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan CacheMaxAge { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -15,8 +15,8 @@ public sealed class ClickStreamMetrics
         _rejected = meter.CreateCounter<long>(
             "adclicks.streaming.rejected",
             "{event}",
-            "Click log events (or whole messages) skipped because they do not decode, by reason: malformed, unknown_version, missing_field, invalid_field");
+            "Click log events (or whole messages) skipped because they do not decode or cannot be counted, by reason: malformed, unknown_version, missing_field, invalid_field, too_large, key_mismatch, unknown_ad");
     }
 
-    internal void Rejected(string reason) => _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    internal void Rejected(string reason, long events = 1) => _rejected.Add(events, new KeyValuePair<string, object?>("reason", reason));
 }

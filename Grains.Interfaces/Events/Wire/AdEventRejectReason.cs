@@ -14,4 +14,13 @@ public enum AdEventRejectReason
 
     /// <summary>A field parses but its value is not allowed (an unknown kind, an ad other than the stream's).</summary>
     InvalidField,
+
+    /// <summary>An Event Hubs record whose body is over the consumer's size limit; never parsed.</summary>
+    TooLarge,
+
+    /// <summary>An Event Hubs record whose key is an ad key of another ad than its event's.</summary>
+    KeyMismatch,
+
+    /// <summary>An event of an ad that has no definition (never created), from a producer that does not check ads.</summary>
+    UnknownAd,
 }
