@@ -13,12 +13,18 @@ public static class AdClicksTestCluster
     /// <summary>
     /// Deploys <paramref name="silos"/> silos wired by <c>AddAdClicks</c> with <paramref name="settings"/>, then by
     /// <paramref name="configureSilo"/> when set (a test's clock or store decorator, found again in the silo's services).
+    /// A <paramref name="serviceId"/> given again makes a later cluster find the grain state of an earlier one.
     /// </summary>
     public static async Task<InProcessTestCluster> DeployAsync(
-        IReadOnlyDictionary<string, string?> settings, short silos = 2, Action<ISiloBuilder>? configureSilo = null)
+        IReadOnlyDictionary<string, string?> settings, short silos = 2, Action<ISiloBuilder>? configureSilo = null, string? serviceId = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var builder = new InProcessTestClusterBuilder(silos);
+        if (serviceId is not null)
+        {
+            builder.Options.ServiceId = serviceId;
+        }
+
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddAdClicks(configuration);
