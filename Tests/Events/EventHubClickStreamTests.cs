@@ -25,7 +25,7 @@ public sealed class EventHubClickStreamTests : IAsyncLifetime
 {
     private const int Partitions = 4;
     private const int MaxEventBytes = 2_048;
-    private const string CheckpointTable = "ClickCheckpoints";
+    private const string CheckpointTable = "TestClickCheckpoints";
 
     private readonly TempDirectory _data = new();
     private readonly InMemoryEventHub _hub = new(Partitions);
