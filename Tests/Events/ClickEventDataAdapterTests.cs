@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 using Orleans.AdClicks.Events;
 using Orleans.AdClicks.Events.Wire;
 using Orleans.AdClicks.Streaming;
@@ -186,6 +187,24 @@ public sealed class ClickEventDataAdapterTests : IDisposable
         Assert.Empty(records[0].Batch.GetEvents<AdEvent>());
         Assert.Equal([good], records[1].Batch.GetEvents<AdEvent>().Select(e => e.Item1));
         Assert.Equal(1, metrics.Sum("adclicks.streaming.rejected", $"reason={reason}"));
+    }
+
+    [Fact]
+    public void BadRecord_LoggedOnceWithPartitionAndOffset()
+    {
+        var logger = new FakeLogger<ClickEventDataAdapter>();
+        var adapter = new ClickEventDataAdapter(_services.GetRequiredService<Serializer>(), MaxEventBytes, 1, null, logger);
+        _hub.AppendKafka("1", new AdKey(_adId, 0).ToString(), AdEventWire.Encode(Click()));
+        _hub.AppendKafka("1", new AdKey(_adId, 0).ToString(), Encoding.UTF8.GetBytes("{"));
+        var bad = _hub.Read("1", 0, 2)[1];
+
+        ReadAll(adapter, "1");
+
+        var entry = Assert.Single(logger.Collector.GetSnapshot());
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, entry.Level);
+        Assert.Contains("partition 1,", entry.Message, StringComparison.Ordinal);
+        Assert.Contains($"offset {bad.OffsetString} (sequence number 1)", entry.Message, StringComparison.Ordinal);
+        Assert.Contains("malformed", entry.Message, StringComparison.Ordinal);
     }
 
     [Fact]
