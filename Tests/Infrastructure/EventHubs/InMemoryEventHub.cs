@@ -27,6 +27,12 @@ public sealed class InMemoryEventHub
 
     public string[] PartitionIds { get; }
 
+    /// <summary>Records appended, over all partitions.</summary>
+    public long RecordsWritten { get; private set; }
+
+    /// <summary>Records handed to readers, over all partitions: above <see cref="RecordsWritten"/> once some were read again (replays).</summary>
+    public long RecordsRead { get; private set; }
+
     /// <summary>A record as the Kafka endpoint stores it: the key in <c>x-opt-kafka-key</c>, headers as byte[] application properties.</summary>
     public void AppendKafka(string partition, byte[]? key, byte[] value, IReadOnlyDictionary<string, byte[]>? headers = null)
     {
@@ -69,10 +75,12 @@ public sealed class InMemoryEventHub
     {
         lock (_lock)
         {
-            return [.. _partitions[partition]
+            List<EventData> records = [.. _partitions[partition]
                 .Where(r => r.Offset >= offset)
                 .Take(max)
                 .Select(r => new EventData(r.Message))];
+            RecordsRead += records.Count;
+            return records;
         }
     }
 
@@ -109,6 +117,7 @@ public sealed class InMemoryEventHub
             var size = message.Body.TryGetData(out var data) ? data!.Sum(d => d.Length) : 0;
             _nextOffset[partition] = offset + 100 + size;
             records.Add((offset, message));
+            RecordsWritten++;
             appended = _appended;
             _appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
