@@ -13,7 +13,7 @@ public static class AuthExtensions
     public static IHostApplicationBuilder AddApiKeyAuth(this IHostApplicationBuilder builder)
     {
         // Here, not on first use: a shared deployment without configured secrets must not start at all.
-        DevSecrets.ThrowIfGeneratedWouldBeShared(builder.Configuration);
+        DevSecrets.ThrowIfGeneratedWouldBeShared(AdClicksSettings.From(builder.Configuration), builder.Configuration);
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
         builder.Services.AddSingleton(sp =>
         {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Orleans.AdClicks.Api.Auth;
 using Orleans.AdClicks.Api.Tokens;
+using Orleans.AdClicks.Hosting;
 using Orleans.AdClicks.Tokens;
 
 namespace Orleans.AdClicks.Api.Hosting;
@@ -17,17 +18,13 @@ public static class DevSecrets
     public const string SigningKeysFile = "signing-keys.txt";
     public const string ApiKeyMacKeyFile = "api-key-mac.key";
 
-    /// <summary>Connection strings that each put part of the app on an Azure service, shared by every instance.</summary>
-    public static readonly IReadOnlyList<string> AzureServices = ["AzureStorage", "EventHubs", "Kusto"];
-
     /// <summary>
-    /// Throws, naming the keys, when an Azure service is configured but a secret is not, so no instance
-    /// generates one of its own.
+    /// Throws, naming the keys, when any concern runs on an Azure service (<see cref="AdClicksSettings.AnyAzureService"/>)
+    /// but a secret is not configured, so no instance generates one of its own.
     /// </summary>
-    public static void ThrowIfGeneratedWouldBeShared(IConfiguration configuration)
+    public static void ThrowIfGeneratedWouldBeShared(AdClicksSettings settings, IConfiguration configuration)
     {
-        var services = AzureServices.Where(name => !string.IsNullOrWhiteSpace(configuration.GetConnectionString(name))).ToList();
-        if (services.Count == 0)
+        if (!settings.AnyAzureService)
         {
             return;
         }
@@ -52,7 +49,7 @@ public static class DevSecrets
         if (missing.Count > 0)
         {
             throw new InvalidOperationException(
-                $"{string.Join(", ", services.Select(name => "ConnectionStrings:" + name))} is set, so this Api may be one of several instances, "
+                $"{string.Join(", ", settings.AzureServices.Select(s => $"{s.Key} is {s.Backend}"))}, so this Api may be one of several instances, "
                 + $"and secrets are generated only for a single embedded process. Configure {string.Join(", ", missing)} "
                 + "(the same values for every instance; environment variables use __ for :, e.g. AdClicks__Auth__AdminKey, AdClicks__Tokens__SigningKeys__0).");
         }

@@ -29,7 +29,10 @@ public sealed record AdClicksSettings(
     /// True when any concern runs on an Azure service: then several processes share the cluster, and secrets
     /// one process generates for itself (signing keys, admin key) would not be known to the others.
     /// </summary>
-    public bool AnyAzureService => Backends.All.Any(b => b.Backend != Backend.Embedded);
+    public bool AnyAzureService => AzureServices.Any();
+
+    /// <summary>The concerns that run on an Azure service, each with its key, for messages that name them.</summary>
+    public IEnumerable<(string Key, Backend Backend)> AzureServices => Backends.All.Where(b => b.Backend != Backend.Embedded);
 
     /// <exception cref="InvalidOperationException">A setting that cannot work; the message names its key.</exception>
     public static AdClicksSettings From(IConfiguration configuration)

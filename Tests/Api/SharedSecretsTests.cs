@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Orleans.AdClicks.Api.Auth;
 using Orleans.AdClicks.Api.Hosting;
+using Orleans.AdClicks.Hosting;
 using Orleans.AdClicks.Tests.Infrastructure;
 
 namespace Orleans.AdClicks.Tests.Api;
@@ -10,53 +11,97 @@ public sealed class SharedSecretsTests
 {
     private const string SigningKeys = "AdClicks:Tokens:SigningKeys";
 
-    public static TheoryData<string, string> AzureServicesAndSecrets => new()
+    private const string Azurite = "UseDevelopmentStorage=true";
+
+    // The documented shape with a made-up key: nothing here reaches a service.
+    private const string EventHubs = "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=bm90LWEta2V5";
+
+    private static readonly string[] Secrets = [AuthOptions.AdminKeyKey, AuthOptions.ApiKeyMacKeyKey, SigningKeys];
+
+    // Each profile with the concern the refusal must name.
+    private static readonly Dictionary<string, (Dictionary<string, string?> Settings, string Remote)> Profiles = new()
     {
-        { "AzureStorage", AuthOptions.AdminKeyKey },
-        { "AzureStorage", AuthOptions.ApiKeyMacKeyKey },
-        { "AzureStorage", SigningKeys },
-        { "EventHubs", AuthOptions.AdminKeyKey },
-        { "EventHubs", AuthOptions.ApiKeyMacKeyKey },
-        { "EventHubs", SigningKeys },
-        { "Kusto", AuthOptions.AdminKeyKey },
-        { "Kusto", AuthOptions.ApiKeyMacKeyKey },
-        { "Kusto", SigningKeys },
+        ["AzureStorage"] = (new() { ["ConnectionStrings:AzureStorage"] = Azurite }, "AdClicks:Backends:Cluster is AzureStorage"),
+        ["RawClicksOnly"] = (new()
+        {
+            ["ConnectionStrings:AzureStorage"] = Azurite,
+            ["AdClicks:Backends:ClickLog"] = "Embedded",
+            ["AdClicks:Backends:Cluster"] = "Embedded",
+        }, "AdClicks:Backends:RawClicks is AzureStorage"),
+        ["ClickLogOnEventHubsOnly"] = (new()
+        {
+            ["ConnectionStrings:EventHubs"] = EventHubs,
+            ["ConnectionStrings:AzureStorage"] = Azurite,
+            ["AdClicks:Backends:RawClicks"] = "Embedded",
+            ["AdClicks:Backends:Cluster"] = "Embedded",
+        }, "AdClicks:Backends:ClickLog is EventHubs"),
     };
 
-    [Theory]
-    [MemberData(nameof(AzureServicesAndSecrets))]
-    public void Check_AzureServiceWithoutOneSecret_RefusedNamingIt(string service, string missing)
+    public static TheoryData<string, string> ProfilesAndSecrets()
     {
-        var configuration = Configuration(Secrets(without: missing), service);
+        var data = new TheoryData<string, string>();
+        foreach (var profile in Profiles.Keys)
+        {
+            foreach (var secret in Secrets)
+            {
+                data.Add(profile, secret);
+            }
+        }
 
-        var error = Assert.Throws<InvalidOperationException>(() => DevSecrets.ThrowIfGeneratedWouldBeShared(configuration));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ProfilesAndSecrets))]
+    public void Check_AzureServiceWithoutOneSecret_RefusedNamingItAndTheRemoteConcern(string profile, string missing)
+    {
+        var configuration = Configuration(WithSecrets(without: missing), profile);
+
+        var error = Assert.Throws<InvalidOperationException>(() => Check(configuration));
 
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
-        Assert.Contains("ConnectionStrings:" + service, error.Message, StringComparison.Ordinal);
+        Assert.Contains(Profiles[profile].Remote, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Check_AzureServiceWithNoSecrets_RefusedNamingEach()
+    public void Check_OnlyTheClickLogOnEventHubs_RefusedNamingNoEmbeddedConcern()
     {
-        var configuration = Configuration([], "AzureStorage");
+        var configuration = Configuration([], "ClickLogOnEventHubsOnly");
 
-        var error = Assert.Throws<InvalidOperationException>(() => DevSecrets.ThrowIfGeneratedWouldBeShared(configuration));
+        var error = Assert.Throws<InvalidOperationException>(() => Check(configuration));
 
-        Assert.All([AuthOptions.AdminKeyKey, AuthOptions.ApiKeyMacKeyKey, SigningKeys], key => Assert.Contains(key, error.Message, StringComparison.Ordinal));
+        Assert.All(Secrets, key => Assert.Contains(key, error.Message, StringComparison.Ordinal));
+        Assert.DoesNotContain("AdClicks:Backends:RawClicks", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("AdClicks:Backends:Cluster", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("AzureStorage")]
-    [InlineData("Kusto")]
-    public void Check_AzureServiceWithEverySecret_Starts(string service)
+    [InlineData("ClickLogOnEventHubsOnly")]
+    public void Check_AzureServiceWithEverySecret_Starts(string profile)
     {
-        DevSecrets.ThrowIfGeneratedWouldBeShared(Configuration(Secrets(without: null), service));
+        Check(Configuration(WithSecrets(without: null), profile));
     }
 
     [Fact]
     public void Check_EmbeddedWithoutSecrets_GeneratesThem()
     {
-        DevSecrets.ThrowIfGeneratedWouldBeShared(Configuration([], service: null));
+        Check(Configuration([], profile: null));
+    }
+
+    [Fact]
+    public void Check_ConnectionStringSetButEveryConcernEmbedded_GeneratesThem()
+    {
+        // One process on embedded backends, whatever connection strings are lying around.
+        var configuration = TestConfiguration.Of(new()
+        {
+            ["ConnectionStrings:AzureStorage"] = Azurite,
+            ["AdClicks:Backends:ClickLog"] = "Embedded",
+            ["AdClicks:Backends:RawClicks"] = "Embedded",
+            ["AdClicks:Backends:Cluster"] = "Embedded",
+        });
+
+        Check(configuration);
     }
 
     [Fact]
@@ -79,20 +124,23 @@ public sealed class SharedSecretsTests
         Assert.False(File.Exists(Path.Combine(data.Path, DevSecrets.ApiKeyMacKeyFile)));
     }
 
-    private static Dictionary<string, string?> Secrets(string? without)
+    private static void Check(IConfiguration configuration) =>
+        DevSecrets.ThrowIfGeneratedWouldBeShared(AdClicksSettings.From(configuration), configuration);
+
+    private static Dictionary<string, string?> WithSecrets(string? without)
     {
         var secrets = AdClicksApiFactory.SharedSecrets().ToDictionary(pair => pair.Key, pair => (string?)pair.Value);
         secrets.Remove(without == SigningKeys ? SigningKeys + ":0" : without ?? "");
         return secrets;
     }
 
-    private static IConfiguration Configuration(Dictionary<string, string?> settings, string? service)
+    private static IConfiguration Configuration(Dictionary<string, string?> settings, string? profile)
     {
-        if (service is not null)
+        foreach (var (key, value) in profile is null ? [] : Profiles[profile].Settings)
         {
-            settings["ConnectionStrings:" + service] = "configured";
+            settings[key] = value;
         }
 
-        return new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return TestConfiguration.Of(settings);
     }
 }
