@@ -6,6 +6,7 @@ using Orleans.AdClicks.Api.Beacons;
 using Orleans.AdClicks.Api.Campaigns;
 using Orleans.AdClicks.Api.Hosting;
 using Orleans.AdClicks.Api.Reconciliation;
+using Orleans.AdClicks.Hosting;
 using Orleans.AdClicks.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);

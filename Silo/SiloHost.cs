@@ -3,7 +3,10 @@ using Orleans.AdClicks.ServiceDefaults;
 
 namespace Orleans.AdClicks.Silo;
 
-/// <summary>The headless silo: the AdClicks grains and backends, service defaults, and health endpoints on their own port.</summary>
+/// <summary>
+/// The headless silo: the AdClicks grains and backends, service defaults, health endpoints on their own port, and a
+/// stop bounded by the shutdown timeout, as the Api's.
+/// </summary>
 public static class SiloHost
 {
     public static WebApplicationBuilder CreateBuilder(string[] args)
@@ -12,6 +15,7 @@ public static class SiloHost
         var settings = AdClicksSettings.From(builder.Configuration);
         builder.AddServiceDefaults();
         builder.UseOrleans(silo => silo.UseAdClicksClustering(builder.Configuration).AddAdClicks(builder.Configuration));
+        builder.AddBoundedShutdown();
 
         // Only the health endpoints are served, on a port of their own; Urls and ASPNETCORE_URLS do not apply.
         builder.WebHost.ConfigureKestrel(kestrel =>

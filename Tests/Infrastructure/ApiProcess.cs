@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using Orleans.AdClicks.Tests.Api;
@@ -13,31 +11,24 @@ namespace Orleans.AdClicks.Tests.Infrastructure;
 /// </summary>
 public sealed class ApiProcess : IAsyncDisposable
 {
-    private readonly Dictionary<string, string> _environment;
-    private readonly ConcurrentQueue<string> _output = new();
-    private Process? _process;
+    private readonly HostProcess _host;
 
     public ApiProcess(string dataDirectory, IReadOnlyDictionary<string, string> settings)
     {
         Port = FreePort.Next();
-        _environment = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port}",
-            ["AdClicks__DataDirectory"] = dataDirectory,
-            ["AdClicks__Cluster__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["AdClicks__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
-        foreach (var (key, value) in Api.AdClicksApiFactory.UnlimitedRates)
-        {
-            _environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        foreach (var (key, value) in settings)
-        {
-            _environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
+        var environment = HostProcess.Environment(
+            new Dictionary<string, string>
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port}",
+                ["AdClicks:DataDirectory"] = dataDirectory,
+                ["AdClicks:Cluster:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+                ["AdClicks:Cluster:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+                ["Logging:LogLevel:Default"] = "Warning",
+            },
+            Api.AdClicksApiFactory.UnlimitedRates,
+            settings);
+        _host = new HostProcess("Orleans.AdClicks.Api", environment, new Uri(BaseAddress, "/health/ready"));
     }
 
     public int Port { get; }
@@ -45,95 +36,16 @@ public sealed class ApiProcess : IAsyncDisposable
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
     /// <summary>The lines the process wrote to standard output and error, over all its starts.</summary>
-    public IReadOnlyCollection<string> Output => _output;
+    public IReadOnlyCollection<string> Output => _host.Output;
 
     /// <summary>Starts the process and waits until /health/ready answers 200.</summary>
-    public async Task StartAsync()
-    {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Orleans.AdClicks.Api"))
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var (key, value) in _environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        _process = Process.Start(start) ?? throw new InvalidOperationException("The Api did not start.");
-        _process.OutputDataReceived += (_, e) => Keep(e.Data);
-        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-
-        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            try
-            {
-                if ((await client.GetAsync("/health/ready")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-
-            if (_process.HasExited || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"The Api did not become ready (exited: {_process.HasExited}).");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    public Task StartAsync() => _host.StartAsync();
 
     /// <summary>SIGKILL: the process gets no chance to flush, drain or say goodbye to the cluster.</summary>
-    public async Task KillAsync()
-    {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
+    public Task KillAsync() => _host.KillAsync();
 
-        _process?.Dispose();
-        _process = null;
-    }
-
-    /// <summary>
-    /// SIGTERM, as Container Apps and Kubernetes stop a container, then waits for the process to exit
-    /// (killing it after <paramref name="patience"/>, as they would); returns how long it took to exit.
-    /// </summary>
-    public async Task<TimeSpan> TerminateAsync(TimeSpan patience)
-    {
-        var process = _process ?? throw new InvalidOperationException("The Api is not running.");
-        var watch = Stopwatch.StartNew();
-        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-
-        using var timeout = new CancellationTokenSource(patience);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        var elapsed = watch.Elapsed;
-        await KillAsync();
-        return elapsed;
-    }
+    /// <inheritdoc cref="HostProcess.TerminateAsync"/>
+    public Task<TimeSpan> TerminateAsync(TimeSpan patience) => _host.TerminateAsync(patience);
 
     /// <summary>A client of this process that sends <paramref name="apiKey"/> (none when null) and never follows redirects.</summary>
     public HttpClient CreateClient(string? apiKey)
@@ -162,13 +74,5 @@ public sealed class ApiProcess : IAsyncDisposable
         return (advertiser, adIds);
     }
 
-    public async ValueTask DisposeAsync() => await KillAsync();
-
-    private void Keep(string? line)
-    {
-        if (line is not null)
-        {
-            _output.Enqueue(line);
-        }
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

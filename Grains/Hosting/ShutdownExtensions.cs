@@ -1,18 +1,24 @@
-namespace Orleans.AdClicks.Api.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Orleans.AdClicks.Hosting;
 
 /// <summary>
 /// Stopping within <see cref="HostOptions.ShutdownTimeout"/> (25 s by default, below the 30 s after which
-/// Container Apps and Kubernetes kill a container that got SIGTERM).
+/// Container Apps and Kubernetes kill a container that got SIGTERM), for both hosts of a silo: the Api
+/// (co-hosted) and the headless Silo.
 /// </summary>
 public static partial class ShutdownExtensions
 {
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(25);
 
     /// <summary>
-    /// Sets the shutdown timeout ("HostOptions:ShutdownTimeout" overrides it) and makes the co-hosted silo's
+    /// Sets the shutdown timeout ("HostOptions:ShutdownTimeout" overrides it) and makes the silo's
     /// stop end with it: with storage unreachable, Orleans' stream, reminder and membership stages keep
     /// retrying after their token is cancelled, and the process would wait for the platform's SIGKILL.
-    /// Call after <c>AddAdClicksOrleans</c>.
+    /// Call after <c>UseOrleans</c> (in the Api, after <c>AddAdClicksOrleans</c>); without a silo (the Api as a
+    /// client) only the timeout is set.
     /// </summary>
     public static IHostApplicationBuilder AddBoundedShutdown(this IHostApplicationBuilder builder)
     {
