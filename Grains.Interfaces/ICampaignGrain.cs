@@ -26,8 +26,4 @@ public interface ICampaignGrain : IGrainWithGuidKey
 
     /// <summary>Creates an ad in this campaign and returns it.</summary>
     Task<AdInfo> CreateAdAsync(AdSettings settings);
-
-    /// <summary>The ads of this campaign, oldest first.</summary>
-    [Concurrency.ReadOnly]
-    Task<IReadOnlyList<AdInfo>> ListAdsAsync();
 }

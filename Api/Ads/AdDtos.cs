@@ -32,7 +32,7 @@ public sealed record AdDto(
     DateTimeOffset CreatedAt,
     DateTimeOffset? UpdatedAt);
 
-public sealed record AdListDto(IReadOnlyList<AdDto> Items);
+public sealed record AdListDto(IReadOnlyList<AdDto> Items, int Page, int PageSize, long Total);
 
 /// <summary>One placement of an ad: the signed token and the beacon URLs that carry it.</summary>
 public sealed record ImpressionDto(Guid ImpressionId, string Token, string ClickUrl, string ViewUrl, DateTimeOffset ExpiresAt);

@@ -20,4 +20,21 @@ public static class AdValidation
 
         return new AdSettings(name, targetUrl, creative);
     }
+
+    /// <summary>An ad status a filter names, or null (and a problem) when it names none.</summary>
+    public static AdStatus? Status(Validation validation, string field, string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (Enum.TryParse<AdStatus>(text, ignoreCase: true, out var status) && Enum.IsDefined(status) && !int.TryParse(text, out _))
+        {
+            return status;
+        }
+
+        validation.Add(field, $"'{field}' is active, paused or archived.");
+        return null;
+    }
 }

@@ -27,7 +27,7 @@ public static class CampaignsApi
         api.MapDelete("/{id:guid}", (Guid id, CurrentAdvertiser caller, IGrainFactory grains, HttpResponse response) =>
             SetStatusAsync(id, CampaignStatus.Archived, caller, grains, response)).WithName("ArchiveCampaign").WithSummary("Archives a campaign; nothing is deleted.");
         api.MapPost("/{id:guid}/ads", CreateAdAsync).WithName("CreateAd").WithSummary("Creates an ad in a campaign.");
-        api.MapGet("/{id:guid}/ads", ListAdsAsync).WithName("ListAds").WithSummary("Lists a campaign's ads.");
+        api.MapGet("/{id:guid}/ads", ListAdsAsync).WithName("ListAds").WithSummary("Lists a campaign's ads, a page at a time.");
         return app;
     }
 
@@ -74,6 +74,27 @@ public static class CampaignsApi
     {
         var validation = new Validation();
         var filter = CampaignValidation.Status(validation, "status", status, creating: false);
+        var (number, size) = PageOf(validation, page, pageSize);
+        if (!validation.IsValid)
+        {
+            return TypedResults.ValidationProblem(validation.Errors);
+        }
+
+        // The list's page names the campaigns to read: a page reads its own campaigns and one or two list pages,
+        // never the rest. Its statuses are those the campaigns last reported, so each is checked against the campaign.
+        var list = caller.IsAdmin ? IdLists.AllCampaigns : IdLists.CampaignsOf(caller.AdvertiserId!.Value);
+        var ids = await grains.GetGrain<IIdListGrain>(list).ListAsync((number - 1L) * size, size, filter is { } wanted ? (int)wanted : null);
+        var items = (await Task.WhenAll(ids.Ids.Select(id => grains.GetGrain<ICampaignGrain>(id).GetAsync())))
+            .OfType<CampaignInfo>()
+            .Where(c => filter is null || c.Status == filter)
+            .Select(c => c.ToDto())
+            .ToList();
+        return TypedResults.Ok(new CampaignListDto(items, number, size, ids.Total));
+    }
+
+    /// <summary>The page number and size a listing asks for (1 and 50 when not given), problems added for bad ones.</summary>
+    private static (int Number, int Size) PageOf(Validation validation, int? page, int? pageSize)
+    {
         if (page is < 1)
         {
             validation.Add("page", "'page' starts at 1.");
@@ -84,22 +105,7 @@ public static class CampaignsApi
             validation.Add("pageSize", $"'pageSize' is from 1 to {MaxPageSize}.");
         }
 
-        if (!validation.IsValid)
-        {
-            return TypedResults.ValidationProblem(validation.Errors);
-        }
-
-        // The list's page names the campaigns to read: a page reads its own campaigns and one or two list pages,
-        // never the rest. Its statuses are those the campaigns last reported, so each is checked against the campaign.
-        var (number, size) = (page ?? 1, pageSize ?? 50);
-        var list = caller.IsAdmin ? IdLists.AllCampaigns : IdLists.CampaignsOf(caller.AdvertiserId!.Value);
-        var ids = await grains.GetGrain<IIdListGrain>(list).ListAsync((number - 1L) * size, size, filter is { } wanted ? (int)wanted : null);
-        var items = (await Task.WhenAll(ids.Ids.Select(id => grains.GetGrain<ICampaignGrain>(id).GetAsync())))
-            .OfType<CampaignInfo>()
-            .Where(c => filter is null || c.Status == filter)
-            .Select(c => c.ToDto())
-            .ToList();
-        return TypedResults.Ok(new CampaignListDto(items, number, size, ids.Total));
+        return (page ?? 1, pageSize ?? 50);
     }
 
     private static async Task<Results<Ok<CampaignDto>, NotFound>> GetAsync(Guid id, CurrentAdvertiser caller, IGrainFactory grains, HttpResponse response)
@@ -175,14 +181,29 @@ public static class CampaignsApi
         return TypedResults.Created($"/api/ads/{ad.Id}", ad.ToDto());
     }
 
-    private static async Task<Results<Ok<AdListDto>, NotFound>> ListAdsAsync(Guid id, CurrentAdvertiser caller, IGrainFactory grains)
+    private static async Task<Results<Ok<AdListDto>, NotFound, ValidationProblem>> ListAdsAsync(
+        Guid id, string? status, int? page, int? pageSize, CurrentAdvertiser caller, IGrainFactory grains)
     {
+        var validation = new Validation();
+        var filter = AdValidation.Status(validation, "status", status);
+        var (number, size) = PageOf(validation, page, pageSize);
+        if (!validation.IsValid)
+        {
+            return TypedResults.ValidationProblem(validation.Errors);
+        }
+
         if (await FindOwnedAsync(grains, caller, id) is null)
         {
             return TypedResults.NotFound();
         }
 
-        var ads = await grains.GetGrain<ICampaignGrain>(id).ListAdsAsync();
-        return TypedResults.Ok(new AdListDto([.. ads.Select(a => a.ToDto())]));
+        // As the campaign listing: one or two list pages and the page's own ads, checked against the tag.
+        var ids = await grains.GetGrain<IIdListGrain>(IdLists.AdsOf(id)).ListAsync((number - 1L) * size, size, filter is { } wanted ? (int)wanted : null);
+        var items = (await Task.WhenAll(ids.Ids.Select(adId => grains.GetGrain<IAdDefinitionGrain>(adId).GetAsync())))
+            .OfType<AdInfo>()
+            .Where(a => filter is null || a.Status == filter)
+            .Select(a => a.ToDto())
+            .ToList();
+        return TypedResults.Ok(new AdListDto(items, number, size, ids.Total));
     }
 }

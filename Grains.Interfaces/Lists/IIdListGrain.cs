@@ -20,4 +20,8 @@ public interface IIdListGrain : IGrainWithStringKey
     /// </summary>
     [Concurrency.ReadOnly]
     Task<IdListPage> ListAsync(long offset, int limit, int? tag = null);
+
+    /// <summary>The position of <paramref name="id"/>, or null when absent; reads the pages in order, for the rare caller that lost it.</summary>
+    [Concurrency.ReadOnly]
+    Task<long?> FindAsync(Guid id);
 }

@@ -20,6 +20,10 @@ public interface IIdPageGrain : IGrainWithStringKey
     [Concurrency.ReadOnly]
     Task<IdPageMatches> ListTaggedAsync(int tag, long skip, int limit);
 
+    /// <summary>The index of <paramref name="id"/> in the page, or -1.</summary>
+    [Concurrency.ReadOnly]
+    Task<int> IndexOfAsync(Guid id);
+
     /// <summary>How many ids the page holds.</summary>
     [Concurrency.ReadOnly]
     Task<int> CountAsync();

@@ -1,3 +1,4 @@
+using Orleans.AdClicks.Lists;
 using Orleans.AdClicks.Models;
 
 namespace Orleans.AdClicks.Ads;
@@ -35,6 +36,8 @@ public sealed class AdDefinitionGrain(
         ad.State.Creative = definition.Creative;
         ad.State.CreatedAt = definition.CreatedAt;
         await ad.WriteStateAsync();
+        ad.State.ListPosition = await List().AddAsync(definition.Id, (int)ad.State.Status);
+        await ad.WriteStateAsync();
         return ToInfo()!;
     }
 
@@ -64,10 +67,30 @@ public sealed class AdDefinitionGrain(
         }
 
         ad.State.Status = status;
-        return await SaveAsync();
+        var saved = await SaveAsync();
+        await RetagAsync();
+        return saved;
     }
 
     public Task<AdInfo?> GetAsync() => Task.FromResult(ToInfo());
+
+    /// <summary>Tells the campaign's ad list the ad's new status, for its status filter and counts.</summary>
+    private async Task RetagAsync()
+    {
+        var id = this.GetPrimaryKey();
+        if (ad.State.ListPosition is null && await List().FindAsync(id) is { } found)
+        {
+            ad.State.ListPosition = found;
+            await ad.WriteStateAsync();
+        }
+
+        if (ad.State.ListPosition is { } position)
+        {
+            await List().SetTagAsync(position, id, (int)ad.State.Status);
+        }
+    }
+
+    private IIdListGrain List() => GrainFactory.GetGrain<IIdListGrain>(IdLists.AdsOf(ad.State.CampaignId));
 
     private AdChange? RefuseChange(bool allowArchived) =>
         !ad.RecordExists ? new AdChange(ChangeOutcome.NotFound, null)

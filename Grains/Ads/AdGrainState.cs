@@ -24,4 +24,10 @@ public sealed class AdGrainState
     [Id(6)] public AdCreative? Creative { get; set; }
 
     [Id(7)] public DateTimeOffset? UpdatedAt { get; set; }
+
+    /// <summary>
+    /// Where the ad is in its campaign's list (<see cref="Lists.IdLists.AdsOf"/>), to retag it there on a status change;
+    /// null for an ad listed before ads had positions, found in the list on its first change.
+    /// </summary>
+    [Id(8)] public long? ListPosition { get; set; }
 }

@@ -129,26 +129,9 @@ public sealed class CampaignGrain(
         }
 
         var adId = Guid.NewGuid();
-        var ad = await GrainFactory.GetGrain<IAdDefinitionGrain>(adId).CreateAsync(
+        // The ad adds itself to the campaign's list (IdLists.AdsOf), tagged with its status.
+        return await GrainFactory.GetGrain<IAdDefinitionGrain>(adId).CreateAsync(
             new AdInfo(adId, this.GetPrimaryKey(), campaign.State.AdvertiserId, settings.Name, settings.TargetUrl, time.GetUtcNow(), Creative: settings.Creative));
-        await List(IdLists.AdsOf(this.GetPrimaryKey())).AddAsync(adId);
-        return ad;
-    }
-
-    public async Task<IReadOnlyList<AdInfo>> ListAdsAsync()
-    {
-        var ads = new List<AdInfo>();
-        var list = List(IdLists.AdsOf(this.GetPrimaryKey()));
-        for (var offset = 0L; ; offset += IIdPageGrain.Capacity)
-        {
-            var page = await list.ListAsync(offset, IIdPageGrain.Capacity);
-            var found = await Task.WhenAll(page.Ids.Select(id => GrainFactory.GetGrain<IAdDefinitionGrain>(id).GetAsync()));
-            ads.AddRange(found.OfType<AdInfo>());
-            if (offset + page.Ids.Count >= page.Total || page.Ids.Count == 0)
-            {
-                return ads;
-            }
-        }
     }
 
     /// <summary>Tells the campaign lists its new status, for their status filters and counts.</summary>

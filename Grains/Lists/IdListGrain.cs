@@ -87,5 +87,19 @@ public sealed class IdListGrain(
         return new IdListPage(ids, list.State.Count);
     }
 
+    public async Task<long?> FindAsync(Guid id)
+    {
+        var pages = (list.State.Count + Capacity - 1) / Capacity;
+        for (var pageNumber = 0L; pageNumber < pages; pageNumber++)
+        {
+            if (await Page(pageNumber).IndexOfAsync(id) is var index and >= 0)
+            {
+                return (pageNumber * Capacity) + index;
+            }
+        }
+
+        return null;
+    }
+
     private IIdPageGrain Page(long pageNumber) => GrainFactory.GetGrain<IIdPageGrain>(IdLists.Page(this.GetPrimaryKeyString(), pageNumber));
 }

@@ -69,5 +69,7 @@ public sealed class IdPageGrain(
         return Task.FromResult(new IdPageMatches(matches, ids));
     }
 
+    public Task<int> IndexOfAsync(Guid id) => Task.FromResult(page.State.Ids.IndexOf(id));
+
     public Task<int> CountAsync() => Task.FromResult(page.State.Ids.Count);
 }

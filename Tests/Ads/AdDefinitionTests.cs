@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.AdClicks.Ads;
 using Orleans.AdClicks.Api.Beacons;
+using Orleans.AdClicks.Lists;
 using Orleans.AdClicks.Models;
 using Orleans.AdClicks.Tests.Infrastructure;
 using Orleans.Runtime;
@@ -37,12 +38,12 @@ public sealed class AdDefinitionTests : IAsyncLifetime
         var targets = new AdTargets(_cluster.Client, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new BeaconOptions()), metrics.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
 
         var read = await _cluster.Client.GetGrain<IAdDefinitionGrain>(ads[0].Id).GetAsync();
-        var listed = await campaign.ListAdsAsync();
+        var listed = await _cluster.Client.GetGrain<IIdListGrain>(IdLists.AdsOf(campaign.GetPrimaryKey())).ListAsync(0, 10);
         var target = await targets.GetTargetUrlAsync(ads[1].Id);
         var changed = await _cluster.Client.GetGrain<IAdDefinitionGrain>(ads[2].Id).SetStatusAsync(AdStatus.Paused);
 
         Assert.Equal(ads[0], read);
-        Assert.Equal(ads.Select(a => a.Id).Order(), listed.Select(a => a.Id).Order());
+        Assert.Equal(ads.Select(a => a.Id), listed.Ids);
         Assert.Equal("https://example.com/", target);
         Assert.Equal(ChangeOutcome.Changed, changed.Outcome);
         var counting = await _cluster.Client.GetGrain<IManagementGrain>(0).GetActiveGrains(GrainType.Create("adcounting"), TestContext.Current.CancellationToken);
