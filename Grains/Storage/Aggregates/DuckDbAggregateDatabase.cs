@@ -1,5 +1,6 @@
 using DuckDB.NET.Data;
 using Microsoft.Extensions.Logging;
+using Orleans.AdClicks.Events;
 
 namespace Orleans.AdClicks.Storage.Aggregates;
 
@@ -7,6 +8,12 @@ namespace Orleans.AdClicks.Storage.Aggregates;
 /// One aggregate file as the whole process shares it: DuckDB lets one process open a file read-write,
 /// so every store on the file leases this instance, and its one writer commits all their writes.
 /// </summary>
+/// <remarks>
+/// latest_versions holds each (ad, shard)'s highest version, kept by the writer in the transaction that
+/// merges the rows, so a counting grain's activation reads one row. Its key is one column, "ad/shard"
+/// (<see cref="LatestVersionKey"/>): DuckDB 1.5 serves an equality on a one-column ART key by an index
+/// scan, but a prefix of minute_counts' composite key, or both columns of a composite one, by a full scan.
+/// </remarks>
 internal sealed partial class DuckDbAggregateDatabase
 {
     private const string SchemaSql = """
@@ -19,7 +26,17 @@ internal sealed partial class DuckDbAggregateDatabase
             clicks BIGINT NOT NULL,
             impressions BIGINT NOT NULL,
             version BIGINT NOT NULL,
-            PRIMARY KEY (ad_id, shard, minute))
+            PRIMARY KEY (ad_id, shard, minute));
+        CREATE TABLE IF NOT EXISTS latest_versions (
+            ad_shard VARCHAR PRIMARY KEY,
+            version BIGINT NOT NULL);
+        """;
+
+    // A file written before latest_versions existed gets it filled once, on the first open after the upgrade.
+    private const string BackfillSql = """
+        INSERT INTO latest_versions
+        SELECT CAST(ad_id AS VARCHAR) || '/' || shard, max(version) FROM minute_counts GROUP BY ALL
+        ON CONFLICT DO NOTHING
         """;
 
     // DuckDB.NET caches native databases by data source, ignoring case; the registry keys the same way.
@@ -44,12 +61,21 @@ internal sealed partial class DuckDbAggregateDatabase
         {
             command.CommandText = SchemaSql;
             command.ExecuteNonQuery();
+            command.CommandText = "SELECT count(*) FROM latest_versions";
+            if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                command.CommandText = BackfillSql;
+                command.ExecuteNonQuery();
+            }
         }
 
         Writer = new DuckDbMinuteCountWriter(connection, logger);
     }
 
     public DuckDbMinuteCountWriter Writer { get; }
+
+    /// <summary>The latest_versions key of an ad shard, as the merge spells it: <c>CAST(ad_id AS VARCHAR) || '/' || shard</c>.</summary>
+    public static string LatestVersionKey(AdKey key) => FormattableString.Invariant($"{key.AdId:D}/{key.Shard}");
 
     /// <summary>Leases the process-wide instance for the file, opening it if no store holds it.</summary>
     public static DuckDbAggregateDatabase Acquire(string path, ILogger logger)

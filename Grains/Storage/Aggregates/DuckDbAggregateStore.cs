@@ -39,7 +39,8 @@ public sealed class DuckDbAggregateStore : IMinuteCountWriter, IAggregateQueries
         ORDER BY ad_id, shard, minute
         """;
 
-    private const string LatestVersionSql = "SELECT max(version) FROM minute_counts WHERE ad_id = $adId AND shard = $shard";
+    // A point lookup of latest_versions' one-column key: an index scan, not a scan of minute_counts.
+    internal const string LatestVersionSql = "SELECT version FROM latest_versions WHERE ad_shard = $key";
 
     private readonly DuckDbAggregateDatabase _database;
     private int _disposed;
@@ -112,10 +113,9 @@ public sealed class DuckDbAggregateStore : IMinuteCountWriter, IAggregateQueries
     public async Task<long?> ReadLatestVersionAsync(AdKey key, CancellationToken cancellationToken = default)
     {
         var versions = await QueryAsync<long?>(LatestVersionSql, [
-            new("adId", key.AdId),
-            new("shard", key.Shard),
-        ], reader => reader.IsDBNull(0) ? null : reader.GetInt64(0), cancellationToken).ConfigureAwait(false);
-        return versions[0];
+            new("key", DuckDbAggregateDatabase.LatestVersionKey(key)),
+        ], reader => reader.GetInt64(0), cancellationToken).ConfigureAwait(false);
+        return versions.Count == 0 ? null : versions[0];
     }
 
     /// <summary>Commits the writes already queued, then closes the file unless another store still uses it.</summary>

@@ -19,7 +19,8 @@ internal sealed partial class DuckDbMinuteCountWriter : IMinuteCountWriter, IAsy
     private const string StagingSql = "CREATE TEMP TABLE minute_counts_staging AS FROM minute_counts LIMIT 0";
 
     // A key staged twice in one statement silently keeps whichever row came first (DuckDB 1.5), so only
-    // its highest version is merged.
+    // its highest version is merged. Each ad shard's highest version goes to latest_versions in the same
+    // transaction (see DuckDbAggregateDatabase).
     private const string MergeSql = """
         INSERT INTO minute_counts
         SELECT * FROM minute_counts_staging
@@ -31,6 +32,9 @@ internal sealed partial class DuckDbMinuteCountWriter : IMinuteCountWriter, IAsy
             impressions = excluded.impressions,
             version = excluded.version
         WHERE excluded.version >= minute_counts.version;
+        INSERT INTO latest_versions
+        SELECT CAST(ad_id AS VARCHAR) || '/' || shard, max(version) FROM minute_counts_staging GROUP BY ALL
+        ON CONFLICT (ad_shard) DO UPDATE SET version = greatest(latest_versions.version, excluded.version);
         DELETE FROM minute_counts_staging;
         """;
 

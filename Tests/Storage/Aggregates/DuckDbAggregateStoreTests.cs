@@ -118,6 +118,62 @@ public sealed class DuckDbAggregateStoreTests : AggregateStoreContractTests, IAs
         Assert.Equal([new BucketCount(T0, 3, 4)], await MinuteSeries(Open(), ad));
     }
 
+    [Fact]
+    public async Task ReadLatestVersion_ThousandsOfAdShards_AnIndexScanOfOneRowNotATableScan()
+    {
+        var store = Open();
+        var ads = Enumerable.Range(0, 5_000).Select(_ => Guid.NewGuid()).ToList();
+        await store.WriteAsync([.. ads.SelectMany(ad => Enumerable.Range(0, 3).Select(m => Row(ad, T0.AddMinutes(m), clicks: 1, impressions: 1, version: m + 1)))], Ct);
+        var connection = new DuckDBConnectionStringBuilder { DataSource = Path.GetFullPath(StorePath) }.ConnectionString;
+
+        // EXPLAIN ANALYZE: DuckDB picks the index scan when it runs the query, after plain EXPLAIN prints its plan.
+        await using var duckDb = new DuckDBConnection(connection);
+        await duckDb.OpenAsync(Ct);
+        await using var explain = duckDb.CreateCommand();
+        explain.CommandText = "EXPLAIN ANALYZE " + DuckDbAggregateStore.LatestVersionSql;
+        explain.Parameters.Add(new DuckDBParameter("key", $"{ads[1234]:D}/0"));
+        await using var reader = await explain.ExecuteReaderAsync(Ct);
+        Assert.True(await reader.ReadAsync(Ct));
+        var plan = reader.GetString(1);
+
+        Assert.Contains("Index Scan", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sequential Scan", plan, StringComparison.Ordinal);
+        Assert.Equal(3, await store.ReadLatestVersionAsync(new AdKey(ads[1234], 0), Ct));
+    }
+
+    [Fact]
+    public async Task Open_FileWrittenBeforeLatestVersionsWereKept_ReadsEachShardsHighestVersion()
+    {
+        // The schema and rows as the version before latest_versions left them.
+        var (ad, other) = (Guid.NewGuid(), Guid.NewGuid());
+        Directory.CreateDirectory(_directory);
+        var path = Path.Combine(_directory, "before.duckdb");
+        await using (var old = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = Path.GetFullPath(path) }.ConnectionString))
+        {
+            await old.OpenAsync(Ct);
+            await using var command = old.CreateCommand();
+            command.CommandText = $"""
+                CREATE TABLE minute_counts (
+                    ad_id UUID NOT NULL, shard INTEGER NOT NULL, minute TIMESTAMP NOT NULL, campaign_id UUID NOT NULL,
+                    advertiser_id UUID NOT NULL, clicks BIGINT NOT NULL, impressions BIGINT NOT NULL, version BIGINT NOT NULL,
+                    PRIMARY KEY (ad_id, shard, minute));
+                INSERT INTO minute_counts VALUES
+                    ('{ad}', 0, TIMESTAMP '2026-03-01 10:00:00', '{other}', '{other}', 1, 1, 7),
+                    ('{ad}', 0, TIMESTAMP '2026-03-01 10:01:00', '{other}', '{other}', 1, 1, 42),
+                    ('{ad}', 1, TIMESTAMP '2026-03-01 10:00:00', '{other}', '{other}', 1, 1, 5);
+                """;
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        var store = Open(path);
+
+        Assert.Equal(42, await store.ReadLatestVersionAsync(new AdKey(ad, 0), Ct));
+        Assert.Equal(5, await store.ReadLatestVersionAsync(new AdKey(ad, 1), Ct));
+        Assert.Null(await store.ReadLatestVersionAsync(new AdKey(other, 0), Ct));
+        await store.WriteAsync([Row(ad, T0, clicks: 1, impressions: 1, version: 43)], Ct);
+        Assert.Equal(43, await store.ReadLatestVersionAsync(new AdKey(ad, 0), Ct));
+    }
+
     private static Task<IReadOnlyList<BucketCount>> MinuteSeries(IAggregateQueries store, Guid ad) =>
         store.QuerySeriesAsync(SeriesScope.Ad(ad), T0.AddDays(-1), T0.AddDays(1), Granularity.Minute, Ct);
 
