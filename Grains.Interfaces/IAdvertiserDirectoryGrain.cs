@@ -11,4 +11,7 @@ public interface IAdvertiserDirectoryGrain : IGrainWithIntegerKey
     /// <summary>Up to <paramref name="limit"/> advertiser ids from <paramref name="offset"/>, oldest first, and how many there are.</summary>
     [Concurrency.ReadOnly]
     Task<IdListPage> ListAsync(long offset, int limit);
+
+    /// <summary>Returns once the lists a version before the id lists kept in grain state are moved into id lists; each silo's start calls it.</summary>
+    Task EnsureListsMovedAsync();
 }

@@ -1,15 +1,35 @@
 using Orleans.AdClicks.Lists;
-using Orleans.Concurrency;
 
 namespace Orleans.AdClicks.Advertisers;
 
-/// <summary>The ids of all advertisers, in the id list <see cref="IdLists.Advertisers"/>: this grain holds no state.</summary>
-[StatelessWorker]
-public sealed class AdvertiserDirectoryGrain : Grain, IAdvertiserDirectoryGrain
+/// <summary>
+/// The ids of all advertisers, in the id list <see cref="IdLists.Advertisers"/>. Its own state is only the list
+/// it kept before the id lists ("advertisers"), moved on activation (a silo's start activates it) with each
+/// advertiser's campaigns, then cleared.
+/// </summary>
+public sealed class AdvertiserDirectoryGrain(
+    [PersistentState("advertisers", Constants.GrainStore)] IPersistentState<List<Guid>> legacy)
+    : Grain, IAdvertiserDirectoryGrain
 {
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (legacy.State.Count > 0)
+        {
+            // Activating each advertiser moves its campaigns into its list and the list of every campaign.
+            await LegacyIdLists.MoveAsync(
+                legacy.State,
+                async id => await GrainFactory.GetGrain<IAdvertiserGrain>(id).GetAsync() is null ? null : 0,
+                List);
+            await legacy.ClearStateAsync(cancellationToken);
+        }
+    }
+
     public async Task AddAsync(Guid advertiserId) => await List.AddAsync(advertiserId);
 
     public Task<IdListPage> ListAsync(long offset, int limit) => List.ListAsync(offset, limit);
+
+    /// <summary>Activates the grain, which moves the list it kept before the id lists, if any.</summary>
+    public Task EnsureListsMovedAsync() => Task.CompletedTask;
 
     private IIdListGrain List => GrainFactory.GetGrain<IIdListGrain>(IdLists.Advertisers);
 }

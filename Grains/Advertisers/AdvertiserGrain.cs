@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Orleans.AdClicks.Lists;
 using Orleans.AdClicks.Models;
 
 namespace Orleans.AdClicks.Advertisers;
@@ -9,6 +10,21 @@ public sealed class AdvertiserGrain(
     TimeProvider time)
     : Grain, IAdvertiserGrain
 {
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Before the id lists, the admin's list of every campaign was each advertiser's list in turn.
+        if (advertiser.State.CampaignIds.Count > 0)
+        {
+            await LegacyIdLists.MoveAsync(
+                advertiser.State.CampaignIds,
+                async campaignId => await GrainFactory.GetGrain<ICampaignGrain>(campaignId).GetAsync() is { } campaign ? (int)campaign.Status : null,
+                GrainFactory.GetGrain<IIdListGrain>(IdLists.CampaignsOf(this.GetPrimaryKey())),
+                GrainFactory.GetGrain<IIdListGrain>(IdLists.AllCampaigns));
+            advertiser.State.CampaignIds = [];
+            await advertiser.WriteStateAsync(cancellationToken);
+        }
+    }
+
     public async Task<AdvertiserInfo> CreateAsync(string name, byte[] apiKeyHash)
     {
         if (advertiser.RecordExists)

@@ -9,4 +9,10 @@ public sealed class AdvertiserGrainState
     [Id(1)] public byte[] ApiKeyHash { get; set; } = [];
 
     [Id(2)] public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// Only in state written before the id lists (its name is that state's, for the JSON fallback too): the campaigns'
+    /// ids, moved into the advertiser's list and the list of every campaign on activation, then emptied.
+    /// </summary>
+    [Id(3)] public List<Guid> CampaignIds { get; set; } = [];
 }

@@ -10,6 +10,19 @@ public sealed class CampaignGrain(
     TimeProvider time)
     : Grain, ICampaignGrain
 {
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (campaign.State.AdIds.Count > 0)
+        {
+            await LegacyIdLists.MoveAsync(
+                campaign.State.AdIds,
+                async adId => await GrainFactory.GetGrain<IAdDefinitionGrain>(adId).GetAsync() is { } ad ? (int)ad.Status : null,
+                List(IdLists.AdsOf(this.GetPrimaryKey())));
+            campaign.State.AdIds = [];
+            await campaign.WriteStateAsync(cancellationToken);
+        }
+    }
+
     public async Task<CampaignInfo> CreateAsync(Guid advertiserId, CampaignSettings settings, CampaignStatus status = CampaignStatus.Active)
     {
         if (campaign.RecordExists)
@@ -138,6 +151,15 @@ public sealed class CampaignGrain(
     private async Task RetagAsync()
     {
         var (id, status) = (this.GetPrimaryKey(), (int)campaign.State.Status);
+
+        // A campaign listed before it kept its positions (moved from its advertiser's old list) finds them once.
+        if (campaign.State.AdvertiserListPosition is null || campaign.State.AllListPosition is null)
+        {
+            campaign.State.AdvertiserListPosition ??= await List(IdLists.CampaignsOf(campaign.State.AdvertiserId)).FindAsync(id);
+            campaign.State.AllListPosition ??= await List(IdLists.AllCampaigns).FindAsync(id);
+            await campaign.WriteStateAsync();
+        }
+
         if (campaign.State.AdvertiserListPosition is { } own)
         {
             await List(IdLists.CampaignsOf(campaign.State.AdvertiserId)).SetTagAsync(own, id, status);

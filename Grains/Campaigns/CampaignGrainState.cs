@@ -13,6 +13,12 @@ public sealed class CampaignGrainState
 
     [Id(2)] public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>
+    /// Only in state written before the id lists (its name is that state's, for the JSON fallback too): the ads' ids,
+    /// moved into <see cref="IdLists.AdsOf"/> on activation, then emptied.
+    /// </summary>
+    [Id(3)] public List<Guid> AdIds { get; set; } = [];
+
     [Id(4)] public CampaignStatus Status { get; set; }
 
     [Id(5)] public DateTimeOffset? StartsAt { get; set; }

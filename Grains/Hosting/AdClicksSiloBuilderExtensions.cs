@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.AdClicks.Ads;
+using Orleans.AdClicks.Lists;
 using Orleans.AdClicks.Reconciliation;
 using Orleans.AdClicks.Storage.Aggregates;
 using Orleans.AdClicks.Storage.GrainState;
@@ -46,6 +47,7 @@ public static class AdClicksSiloBuilderExtensions
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<CountingMetrics>();
         silo.AddReconciliation(configuration);
+        silo.AddStartupTask(LegacyIdLists.MoveOnStartAsync);
         silo.AddAggregateStore(settings);
         silo.AddActivityPropagation();
         silo.Services.AddClusterReadyCheck();
