@@ -10,6 +10,12 @@ public interface IIdListGrain : IGrainWithStringKey
     /// <summary>Appends <paramref name="id"/> with <paramref name="tag"/> (e.g. a status) and returns its position; adding it again returns the same.</summary>
     Task<long> AddAsync(Guid id, int tag = 0);
 
+    /// <summary>
+    /// Appends, in order, each of <paramref name="ids"/> (with the tag at the same index) that the list does not hold
+    /// yet: one write per page filled, for moving a list in bulk.
+    /// </summary>
+    Task AddManyAsync(IReadOnlyList<Guid> ids, IReadOnlyList<int> tags);
+
     /// <summary>Retags the id at <paramref name="position"/>, for filters and the counts per tag.</summary>
     Task SetTagAsync(long position, Guid id, int tag);
 

@@ -9,6 +9,12 @@ public interface IIdPageGrain : IGrainWithStringKey
     /// <summary>Appends the id unless present; its index in the page, or -1 when the page is full without it.</summary>
     Task<int> AddAsync(Guid id, int tag);
 
+    /// <summary>
+    /// Appends the ids, in order, while the page has room (skipping one it holds already), in one write;
+    /// how many of them, from the first, it took.
+    /// </summary>
+    Task<int> AddManyAsync(IReadOnlyList<Guid> ids, IReadOnlyList<int> tags);
+
     /// <summary>Retags the id at <paramref name="index"/>; the tag it had, or null when that is not the id.</summary>
     Task<int?> SetTagAsync(int index, Guid id, int tag);
 

@@ -15,11 +15,18 @@ public sealed class AdvertiserDirectoryGrain(
     {
         if (legacy.State.Count > 0)
         {
-            // Activating each advertiser moves its campaigns into its list and the list of every campaign.
-            await LegacyIdLists.MoveAsync(
-                legacy.State,
-                async id => await GrainFactory.GetGrain<IAdvertiserGrain>(id).GetAsync() is null ? null : 0,
-                List);
+            // Activating each advertiser moves its campaigns into its list and the list of every campaign: one
+            // after the other, so that list keeps the order the admin saw, advertiser by advertiser.
+            var advertisers = new List<Guid>();
+            foreach (var id in legacy.State)
+            {
+                if (await GrainFactory.GetGrain<IAdvertiserGrain>(id).GetAsync() is not null)
+                {
+                    advertisers.Add(id);
+                }
+            }
+
+            await List.AddManyAsync(advertisers, [.. advertisers.Select(_ => 0)]);
             await legacy.ClearStateAsync(cancellationToken);
         }
     }

@@ -37,6 +37,45 @@ public sealed class IdListGrain(
         }
     }
 
+    public async Task AddManyAsync(IReadOnlyList<Guid> ids, IReadOnlyList<int> tags)
+    {
+        // What the pages hold, read once: a page spots a repeat only among its own ids.
+        var present = new HashSet<Guid>();
+        for (var pageNumber = 0L; ; pageNumber++)
+        {
+            var held = await Page(pageNumber).ListAsync(0, Capacity);
+            present.UnionWith(held);
+            if (held.Count < Capacity)
+            {
+                break;
+            }
+        }
+
+        var pending = Enumerable.Range(0, ids.Count).Where(i => present.Add(ids[i])).Select(i => (Id: ids[i], Tag: tags[i])).ToList();
+        for (var next = 0; next < pending.Count;)
+        {
+            var pageNumber = list.State.Count / Capacity;
+            var page = Page(pageNumber);
+            var before = await page.CountAsync();
+            var rest = pending[next..];
+            var taken = await page.AddManyAsync([.. rest.Select(p => p.Id)], [.. rest.Select(p => p.Tag)]);
+            foreach (var (_, tag) in rest.Take(taken))
+            {
+                list.State.CountsByTag[tag] = list.State.CountsByTag.GetValueOrDefault(tag) + 1;
+            }
+
+            // A page the count was behind on (a failed write) is counted as it is.
+            list.State.Count = (pageNumber * Capacity) + before + taken;
+            if (before + taken >= Capacity)
+            {
+                list.State.Count = (pageNumber + 1) * Capacity;
+            }
+
+            next += taken;
+            await list.WriteStateAsync();
+        }
+    }
+
     public async Task SetTagAsync(long position, Guid id, int tag)
     {
         if (position < 0 || position >= list.State.Count)

@@ -25,6 +25,33 @@ public sealed class IdPageGrain(
         return page.State.Ids.Count - 1;
     }
 
+    public async Task<int> AddManyAsync(IReadOnlyList<Guid> ids, IReadOnlyList<int> tags)
+    {
+        var taken = 0;
+        for (; taken < ids.Count; taken++)
+        {
+            if (page.State.Ids.Contains(ids[taken]))
+            {
+                continue;
+            }
+
+            if (page.State.Ids.Count >= IIdPageGrain.Capacity)
+            {
+                break;
+            }
+
+            page.State.Ids.Add(ids[taken]);
+            page.State.Tags.Add(tags[taken]);
+        }
+
+        if (taken > 0)
+        {
+            await page.WriteStateAsync();
+        }
+
+        return taken;
+    }
+
     public async Task<int?> SetTagAsync(int index, Guid id, int tag)
     {
         if (index < 0 || index >= page.State.Ids.Count || page.State.Ids[index] != id)

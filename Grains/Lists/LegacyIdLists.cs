@@ -28,24 +28,17 @@ internal static partial class LegacyIdLists
 
     /// <summary>
     /// Adds each id that <paramref name="tagOf"/> gives a tag (null: the id names nothing that exists, as the
-    /// old listings skipped it) to each list, unless the list holds it already from a move cut short.
+    /// old listings skipped it) to each list, in order, unless the list holds it already from a move cut short.
     /// </summary>
     public static async Task MoveAsync(IReadOnlyList<Guid> ids, Func<Guid, Task<int?>> tagOf, params IIdListGrain[] lists)
     {
-        foreach (var id in ids)
+        foreach (var chunk in ids.Chunk(IIdPageGrain.Capacity))
         {
-            if (await tagOf(id) is not { } tag)
-            {
-                continue;
-            }
-
+            var tags = await Task.WhenAll(chunk.Select(tagOf));
+            var found = Enumerable.Range(0, chunk.Length).Where(i => tags[i] is not null).ToList();
             foreach (var list in lists)
             {
-                // An id list's AddAsync spots a repeat only in its last page; the move may be repeated from the start.
-                if (await list.FindAsync(id) is null)
-                {
-                    await list.AddAsync(id, tag);
-                }
+                await list.AddManyAsync([.. found.Select(i => chunk[i])], [.. found.Select(i => tags[i]!.Value)]);
             }
         }
     }

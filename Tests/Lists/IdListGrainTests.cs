@@ -46,6 +46,28 @@ public sealed class IdListGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddMany_SomeHeldAlreadyInEarlierPages_EachOnceInOrderWithCountsPerTag()
+    {
+        var list = _cluster.Client.GetGrain<IIdListGrain>($"test/{Guid.NewGuid():N}");
+        var ids = Enumerable.Range(0, 2_500).Select(_ => Guid.NewGuid()).ToList();
+        foreach (var id in ids[..1_200])
+        {
+            await list.AddAsync(id, tag: 1);
+        }
+
+        // A move cut short after 1,200 ids, made again from the start.
+        await list.AddManyAsync(ids, [.. ids.Select((_, i) => i % 2)]);
+        await list.AddManyAsync(ids[..10], [.. ids[..10].Select(_ => 0)]);
+
+        var all = await list.ListAsync(0, 3_000);
+        Assert.Equal(ids, all.Ids);
+        Assert.Equal(2_500, all.Total);
+        Assert.Equal(1_200 + 650, (await list.ListAsync(0, 0, tag: 1)).Total);
+        Assert.Equal(650, (await list.ListAsync(0, 0, tag: 0)).Total);
+        Assert.Equal(1_500L, await list.FindAsync(ids[1_500]));
+    }
+
+    [Fact]
     public async Task Add_SameIdAgain_SamePositionCountedOnce()
     {
         var list = _cluster.Client.GetGrain<IIdListGrain>($"test/{Guid.NewGuid():N}");
