@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 using Orleans.AdClicks.Api.Beacons;
+using Orleans.AdClicks.Api.Beacons.EventHubs;
 using Orleans.AdClicks.Api.Tokens;
 using Orleans.AdClicks.Hosting;
 
@@ -42,9 +43,18 @@ public static class AdClicksDefaultsExtensions
         return builder;
     }
 
-    /// <summary>The click log; registered after Orleans so it stops first and drains into the stream.</summary>
+    /// <summary>
+    /// The click log: Event Hubs over Kafka when it is the click log's backend, else the Orleans stream; registered
+    /// after Orleans so it stops first and drains into the stream.
+    /// </summary>
     public static IHostApplicationBuilder AddClickLog(this IHostApplicationBuilder builder)
     {
+        if (AdClicksBackends.From(builder.Configuration).ClickLog == Backend.EventHubs)
+        {
+            builder.Services.AddKafkaClickLog();
+            return builder;
+        }
+
         builder.Services.AddSingleton<StreamClickLog>();
         builder.Services.AddSingleton<IClickLog>(sp => sp.GetRequiredService<StreamClickLog>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StreamClickLog>());
