@@ -3,6 +3,7 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Orleans.AdClicks.Benchmarks.Counting;
+using Orleans.AdClicks.Benchmarks.Kafka;
 using Orleans.AdClicks.Benchmarks.Load;
 using Orleans.AdClicks.Benchmarks.RawStore;
 using Orleans.AdClicks.Benchmarks.Reconciliation;
@@ -10,7 +11,8 @@ using Orleans.AdClicks.Benchmarks.Reconciliation;
 // Commands: micro (BenchmarkDotNet: tokens, the target cache, the aggregate store's latest-version lookup), baseline-server (a bare 302 endpoint for wrk), tokens (mint tokens through the Api),
 // raw-store (the Azure Table raw click store against a plain Azure.Data.Tables loop),
 // reconciliation (an hour's reconciliation run against a plain loop over the same stores),
-// counting (raw-store reads of the counting grains per 1,000 accepted events).
+// counting (raw-store reads of the counting grains per 1,000 accepted events),
+// api (the real Api with the embedded or the Kafka click log, for wrk), kafka-produce (allocations per record: Produce or ProduceAsync).
 return args.FirstOrDefault() switch
 {
     "micro" => RunMicro(args[1..]),
@@ -19,6 +21,8 @@ return args.FirstOrDefault() switch
     "raw-store" => await RawStoreBenchmark.RunAsync(args[1..]),
     "reconciliation" => await ReconciliationBenchmark.RunAsync(args[1..]),
     "counting" => await CountingBenchmark.RunAsync(args[1..]),
+    "api" => await ApiHost.RunAsync(args[1..]),
+    "kafka-produce" => await ProduceBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -40,6 +44,8 @@ static int Usage()
           raw-store --connection-string CS [--count 20000] [--ads 50] [--duplicates 0.1] [--batch 200] [--parallel 4] [--rounds 2]
           reconciliation [--events 100000] [--ads 1000] [--drift 0.01] [--rounds 3] [--connection-string CS]
           counting [--ads 500] [--minutes 10] [--events-per-minute 4] [--late 0.01]
+          api --data DIR [--click-log kafka|embedded] [--port 5200] [--partitions 32] [--silo-port 11211] [--gateway-port 30100]
+          kafka-produce [--count 200000] [--in-flight 2000]
         See docs/benchmarks.md.
         """);
     return 2;

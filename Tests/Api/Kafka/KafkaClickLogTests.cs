@@ -118,6 +118,22 @@ public sealed class KafkaClickLogTests : IDisposable
     }
 
     [Fact]
+    public async Task Append_ProducerQueueFull_UnavailableAtOnce()
+    {
+        using var log = NewLog(new ClickLogOptions(), maxPending: 1_000);
+        _cluster.TakeDown();
+        var held = Enumerable.Range(0, 1_000).Select(_ => log.AppendAsync(NewEvent(Guid.NewGuid()), CancellationToken.None)).ToList();
+
+        var refused = log.AppendAsync(NewEvent(Guid.NewGuid()), TestContext.Current.CancellationToken);
+
+        Assert.True(refused.IsFaulted);
+        Assert.IsType<ClickLogUnavailableException>(refused.Exception!.InnerException);
+        var kafka = Assert.IsType<KafkaException>(refused.Exception.InnerException!.InnerException, exactMatch: false);
+        Assert.Equal(Confluent.Kafka.ErrorCode.Local_QueueFull, kafka.Error.Code);
+        await Task.WhenAll(held.Select(h => Assert.ThrowsAsync<ClickLogUnavailableException>(() => h)));
+    }
+
+    [Fact]
     public async Task Append_AfterStop_Unavailable()
     {
         using var log = NewLog(new ClickLogOptions());
@@ -126,11 +142,11 @@ public sealed class KafkaClickLogTests : IDisposable
         await Assert.ThrowsAsync<ClickLogUnavailableException>(() => log.AppendAsync(NewEvent(Guid.NewGuid()), TestContext.Current.CancellationToken));
     }
 
-    private KafkaClickLog NewLog(ClickLogOptions options) =>
-        new(ProducerConfig(), Topic, Connection(), options, _logger);
+    private KafkaClickLog NewLog(ClickLogOptions options, int maxPending = 100_000) =>
+        new(ProducerConfig(maxPending), Topic, Connection(), options, _logger);
 
-    private ProducerConfig ProducerConfig() =>
-        KafkaProducerConfig.For(Connection(), Deadline, 100_000, _cluster.ProducerSettings().Select(p =>
+    private ProducerConfig ProducerConfig(int maxPending = 100_000) =>
+        KafkaProducerConfig.For(Connection(), Deadline, maxPending, _cluster.ProducerSettings().Select(p =>
             new KeyValuePair<string, string?>(p.Key[(KafkaProducerConfig.Section.Length + 1)..], p.Value)));
 
     private static EventHubsConnection Connection() =>

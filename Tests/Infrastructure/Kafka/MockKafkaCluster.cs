@@ -29,7 +29,11 @@ public sealed class MockKafkaCluster : IDisposable
     public MockKafkaCluster(int brokers = 3)
     {
         var error = new StringBuilder(512);
-        _handle = rd_kafka_new(0, rd_kafka_conf_new(), error, (nuint)error.Capacity);
+        var conf = rd_kafka_conf_new();
+
+        // This handle only owns the cluster: it connects nowhere, so its warning that it has no bootstrap is noise.
+        rd_kafka_conf_set(conf, "log_level", "3", error, (nuint)error.Capacity);
+        _handle = rd_kafka_new(0, conf, error, (nuint)error.Capacity);
         if (_handle == IntPtr.Zero)
         {
             throw new InvalidOperationException($"librdkafka: {error}");
@@ -94,6 +98,9 @@ public sealed class MockKafkaCluster : IDisposable
 
     [DllImport(Library)]
     private static extern IntPtr rd_kafka_conf_new();
+
+    [DllImport(Library, CharSet = CharSet.Ansi)]
+    private static extern int rd_kafka_conf_set(IntPtr conf, string name, string value, StringBuilder errstr, nuint errstrSize);
 
     [DllImport(Library, CharSet = CharSet.Ansi)]
     private static extern IntPtr rd_kafka_new(int type, IntPtr conf, StringBuilder errstr, nuint errstrSize);
