@@ -44,7 +44,7 @@ static int Usage()
           raw-store --connection-string CS [--count 20000] [--ads 50] [--duplicates 0.1] [--batch 200] [--parallel 4] [--rounds 2]
           reconciliation [--events 100000] [--ads 1000] [--drift 0.01] [--rounds 3] [--connection-string CS]
           counting [--ads 500] [--minutes 10] [--events-per-minute 4] [--late 0.01]
-          api --data DIR [--click-log kafka|embedded] [--port 5200] [--partitions 32] [--silo-port 11211] [--gateway-port 30100]
+          api --data DIR [--click-log kafka|embedded] [--content-root Api] [--port 5200] [--partitions 32] [--silo-port 11211] [--gateway-port 30100]
           kafka-produce [--count 200000] [--in-flight 2000]
         See docs/benchmarks.md.
         """);

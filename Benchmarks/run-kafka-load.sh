@@ -18,11 +18,13 @@ bench() { dotnet run -c Release --no-build --project Benchmarks -- "$@"; }
 bench api --click-log embedded --port 5000 --data "$work/embedded" --silo-port 11211 --gateway-port 30100 > "$work/embedded.log" 2>&1 &
 bench api --click-log kafka --port 5200 --data "$work/kafka" --silo-port 11212 --gateway-port 30101 > "$work/kafka.log" 2>&1 &
 bench baseline-server --urls http://127.0.0.1:5100 > "$work/baseline.log" 2>&1 &
+ready=
 for _ in $(seq 1 180); do
   curl -sf http://127.0.0.1:5000/health/ready >/dev/null && curl -sf http://127.0.0.1:5200/health/ready >/dev/null \
-    && curl -s -o /dev/null http://127.0.0.1:5100/c/x && break
+    && curl -s -o /dev/null http://127.0.0.1:5100/c/x && ready=1 && break
   sleep 1
 done
+[ -n "$ready" ] || { echo "the servers did not become ready; logs in $work" >&2; tail -n 20 "$work"/*.log >&2; exit 1; }
 head -3 "$work/kafka.log"
 
 # Separate tokens for each Api and each load, so every click is new in both.

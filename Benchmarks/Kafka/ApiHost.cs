@@ -14,7 +14,7 @@ namespace Orleans.AdClicks.Benchmarks.Kafka;
 /// <summary>
 /// The real Api (its Program, co-hosted silo, embedded stores) over Kestrel, with either click log: the embedded
 /// Orleans stream, or the Kafka producer against librdkafka's mock cluster started in this process (3 brokers,
-/// the topic with 32 partitions, replication 3). Runs until SIGTERM or Ctrl+C.
+/// the topic with 32 partitions, replication 3). Runs from the repository's root until SIGTERM or Ctrl+C.
 /// </summary>
 public static class ApiHost
 {
@@ -49,7 +49,7 @@ public static class ApiHost
             }
         }
 
-        await using var api = new Factory(settings, cluster is not null);
+        await using var api = new Factory(settings, cluster is not null, options.GetValueOrDefault("--content-root") ?? FindApiFolder());
         api.UseKestrel(port);
         api.StartServer();
         Console.WriteLine($"Api on http://127.0.0.1:{port}, click log {(kafka ? $"Kafka (mock cluster {cluster!.BootstrapServers}, {partitions} partitions)" : "embedded")}");
@@ -61,11 +61,28 @@ public static class ApiHost
         return 0;
     }
 
-    private sealed class Factory(Dictionary<string, string> settings, bool kafka) : WebApplicationFactory<AdClicksApi::Program>
+    /// <summary>The Api project's folder (its appsettings.json), above the working directory.</summary>
+    private static string FindApiFolder()
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Api", "Api.csproj")))
+            {
+                return Path.Combine(dir.FullName, "Api");
+            }
+        }
+
+        throw new InvalidOperationException("No Api/Api.csproj above the working directory: give --content-root.");
+    }
+
+    private sealed class Factory(Dictionary<string, string> settings, bool kafka, string contentRoot) : WebApplicationFactory<AdClicksApi::Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Production");
+
+            // The factory's guess from the assembly name is no folder here.
+            builder.UseContentRoot(contentRoot);
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);

@@ -46,9 +46,6 @@ public sealed partial class KafkaClickLog : IClickLog, IHostedService, IDisposab
         LogCreated(config.BootstrapServers, topic);
     }
 
-    /// <summary>The producer's name in librdkafka's logs and metrics.</summary>
-    public string Name => _producer.Name;
-
     public async Task AppendAsync(AdEvent adEvent, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
