@@ -25,6 +25,7 @@ public sealed partial class KafkaClickLog : IClickLog, IHostedService, IDisposab
     private readonly TimeSpan _drainTimeout;
     private readonly ILogger<KafkaClickLog> _logger;
     private volatile bool _stopping;
+    private volatile Error? _fatal;
     private long _delivered;
     private long _failed;
 
@@ -35,7 +36,7 @@ public sealed partial class KafkaClickLog : IClickLog, IHostedService, IDisposab
         _drainTimeout = options.DrainTimeout;
         _logger = logger;
         var builder = new ProducerBuilder<byte[], byte[]>(config)
-            .SetErrorHandler((_, error) => LogProducerError(error.IsFatal ? LogLevel.Critical : LogLevel.Warning, error.Code, error.Reason))
+            .SetErrorHandler((_, error) => OnError(error))
             .SetLogHandler((_, message) => LogLibrdkafka(Level(message.Level), message.Facility, message.Message));
         if (connection.UsesTokenCredential)
         {
@@ -46,12 +47,23 @@ public sealed partial class KafkaClickLog : IClickLog, IHostedService, IDisposab
         LogCreated(config.BootstrapServers, topic);
     }
 
+    /// <summary>
+    /// The error that ended the producer for good (e.g. an identity not allowed to send, refused when it asks for
+    /// its idempotent producer id); null while it works. librdkafka does not recover from one: the process must restart.
+    /// </summary>
+    public Error? FatalError => _fatal;
+
     public async Task AppendAsync(AdEvent adEvent, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (_stopping)
         {
             throw new ClickLogUnavailableException(new InvalidOperationException("The click log is stopping."));
+        }
+
+        if (_fatal is { } fatal)
+        {
+            throw new ClickLogUnavailableException(new KafkaException(fatal));
         }
 
         var delivery = new Delivery(this);
@@ -104,6 +116,16 @@ public sealed partial class KafkaClickLog : IClickLog, IHostedService, IDisposab
     }
 
     public void Dispose() => _producer.Dispose();
+
+    private void OnError(Error error)
+    {
+        if (error.IsFatal)
+        {
+            _fatal = error;
+        }
+
+        LogProducerError(error.IsFatal ? LogLevel.Critical : LogLevel.Warning, error.Code, error.Reason);
+    }
 
     private static LogLevel Level(SyslogLevel level) => level switch
     {

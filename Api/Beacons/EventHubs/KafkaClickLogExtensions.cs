@@ -25,6 +25,7 @@ public static class KafkaClickLogExtensions
         });
         services.AddSingleton<IClickLog>(sp => sp.GetRequiredService<KafkaClickLog>());
         services.AddHostedService(sp => sp.GetRequiredService<KafkaClickLog>());
+        services.AddHealthChecks().AddCheck<KafkaClickLogReadyCheck>("click-log", tags: [HealthTags.Ready]);
         return services;
     }
 }

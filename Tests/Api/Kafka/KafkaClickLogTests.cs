@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Testing;
 using Orleans.AdClicks.Api.Beacons;
 using Orleans.AdClicks.Api.Beacons.EventHubs;
@@ -132,6 +133,33 @@ public sealed class KafkaClickLogTests : IDisposable
         var kafka = Assert.IsType<KafkaException>(refused.Exception.InnerException!.InnerException, exactMatch: false);
         Assert.Equal(Confluent.Kafka.ErrorCode.Local_QueueFull, kafka.Error.Code);
         await Task.WhenAll(held.Select(h => Assert.ThrowsAsync<ClickLogUnavailableException>(() => h)));
+    }
+
+    [Fact]
+    public async Task Producer_IdRefusedAsUnauthorized_NotReadyAndBeaconsUnavailable()
+    {
+        // InitProducerId (API 22) answered CLUSTER_AUTHORIZATION_FAILED (31), as for an identity without the sender role.
+        _cluster.FailNext(22, 31);
+        using var log = NewLog(new ClickLogOptions());
+        var check = new KafkaClickLogReadyCheck(log);
+
+        await Eventually.MatchesAsync(() => Task.FromResult(log.FatalError), e => e is not null);
+        var health = await check.CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HealthStatus.Unhealthy, health.Status);
+        Assert.Contains("restart", health.Description, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ClickLogUnavailableException>(() => log.AppendAsync(NewEvent(Guid.NewGuid()), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Producer_Working_Ready()
+    {
+        using var log = NewLog(new ClickLogOptions());
+        await log.AppendAsync(NewEvent(Guid.NewGuid()), TestContext.Current.CancellationToken);
+
+        var health = await new KafkaClickLogReadyCheck(log).CheckHealthAsync(new HealthCheckContext(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HealthStatus.Healthy, health.Status);
     }
 
     [Fact]

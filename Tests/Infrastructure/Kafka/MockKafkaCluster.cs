@@ -82,6 +82,10 @@ public sealed class MockKafkaCluster : IDisposable
         }
     }
 
+    /// <summary>The next <paramref name="errors"/>.Length requests of Kafka API <paramref name="apiKey"/> get these error codes.</summary>
+    public void FailNext(short apiKey, params int[] errors) =>
+        Check(rd_kafka_mock_push_request_errors_array(_cluster, apiKey, (nuint)errors.Length, errors), $"pushing errors for API {apiKey}");
+
     public void Dispose()
     {
         rd_kafka_mock_cluster_destroy(_cluster);
@@ -119,6 +123,9 @@ public sealed class MockKafkaCluster : IDisposable
 
     [DllImport(Library)]
     private static extern int rd_kafka_mock_topic_create(IntPtr cluster, [MarshalAs(UnmanagedType.LPUTF8Str)] string topic, int partitions, int replicationFactor);
+
+    [DllImport(Library)]
+    private static extern int rd_kafka_mock_push_request_errors_array(IntPtr cluster, short apiKey, nuint count, int[] errors);
 
     [DllImport(Library)]
     private static extern int rd_kafka_mock_broker_set_down(IntPtr cluster, int brokerId);
