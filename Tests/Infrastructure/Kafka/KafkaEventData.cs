@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure.Core.Amqp;
 using Azure.Messaging.EventHubs;
 using Confluent.Kafka;
+using Orleans.AdClicks.Tests.Infrastructure.EventHubs;
 
 namespace Orleans.AdClicks.Tests.Infrastructure.Kafka;
 
@@ -35,6 +36,19 @@ public static class KafkaEventData
         message.MessageAnnotations["x-opt-offset"] = record.Offset.Value.ToString(CultureInfo.InvariantCulture);
         message.MessageAnnotations["x-opt-enqueued-time"] = (enqueuedTime ?? record.Message.Timestamp.UtcDateTime).UtcDateTime;
         return new EventData(message);
+    }
+
+    /// <summary>
+    /// Appends the records to <paramref name="hub"/>, each to the partition of the same number, as the Kafka endpoint
+    /// stores them: the bridge from the Api's producer on the mock cluster to the silos' Event Hubs provider.
+    /// </summary>
+    public static void CopyTo(IEnumerable<ConsumeResult<byte[], byte[]>> records, InMemoryEventHub hub)
+    {
+        foreach (var record in records)
+        {
+            var headers = (record.Message.Headers ?? []).ToDictionary(h => h.Key, h => h.GetValueBytes());
+            hub.AppendKafka(record.Partition.Value.ToString(CultureInfo.InvariantCulture), record.Message.Key, record.Message.Value, headers);
+        }
     }
 
     /// <summary>Every record of the topic (see <see cref="KafkaTopic.ReadAll"/>) with its partition id, as a hub's events.</summary>
