@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HTTP load on the click beacon: the real Api (co-hosted silo, embedded stores, every click new)
 # against a bare minimal-API 302 endpoint, side by side on this machine, with the same wrk load.
-# Then checks that the Api counted each distinct token exactly once.
+# The Api runs twice: cold (its first clicks activate every ad's grains) and warm (on other tokens, every
+# grain active). Then checks that the Api counted each distinct token exactly once.
 # usage: Benchmarks/run-load.sh [duration=20s] [connections=64] [tokens=200000] [ads=200]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,20 +25,22 @@ dotnet run -c Release --no-build --project Benchmarks -- baseline-server --urls 
 for _ in $(seq 1 120); do curl -sf http://127.0.0.1:5000/health/ready >/dev/null && curl -s -o /dev/null http://127.0.0.1:5100/c/x && break; sleep 1; done
 
 dotnet run -c Release --no-build --project Benchmarks -- tokens --api http://127.0.0.1:5000 \
-  --admin-key "$(cat "$work/data/admin.key")" --ads "$ads" --count "$count" --out "$work/tokens.txt" | tee "$work/minted.txt"
+  --admin-key "$(cat "$work/data/admin.key")" --ads "$ads" --count "$((2 * count))" --out "$work/all.txt" | tee "$work/minted.txt"
 campaign=$(grep -o 'campaign [0-9a-f-]*' "$work/minted.txt" | cut -d' ' -f2)
+head -n "$count" "$work/all.txt" > "$work/tokens.txt"; tail -n +"$((count + 1))" "$work/all.txt" > "$work/warm.txt"
 
 load() {
   echo "== $1"
-  wrk -t2 -c"$connections" -d"$duration" --latency -s Benchmarks/wrk/clicks.lua "http://127.0.0.1:$2" -- "$work/tokens.txt" \
+  wrk -t2 -c"$connections" -d"$duration" --latency -s Benchmarks/wrk/clicks.lua "http://127.0.0.1:$2" -- "${3:-$work/tokens.txt}" \
     | grep -E "Requests/sec|requests in|  50%|  99%|Non-2xx|Socket errors"
 }
 load "baseline: bare 302 endpoint" 5100
-load "Api: GET /c/{token}, new clicks" 5000
+load "Api: GET /c/{token}, new clicks, cold (the first clicks activate every ad's grains)" 5000
+load "Api: GET /c/{token}, new clicks, warm (other tokens, every grain active)" 5000 "$work/warm.txt"
 load "baseline: bare 302 endpoint (again)" 5100
 
 # Each distinct token clicked counts once; wait for the flush, then compare.
-clicked=$(awk -v n="$count" 'BEGIN{print n}')
+clicked=$((2 * count))
 for _ in $(seq 1 30); do
   total=$(curl -s "http://127.0.0.1:5000/api/analytics/campaigns/$campaign?granularity=day" -H "X-Api-Key: $(cat "$work/data/admin.key")" \
     | grep -o '"totals":{"clicks":[0-9]*' | grep -o '[0-9]*$')
