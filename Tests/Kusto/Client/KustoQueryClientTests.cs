@@ -108,6 +108,7 @@ public sealed class KustoQueryClientTests
 
     [Theory]
     [InlineData("partial-failure.json", "Query result set has exceeded the internal record count limit 500000")]
+    [InlineData("completion-information-error.json", "Partial query failure: An unexpected error occurred on shard 7 (E_RUNAWAY_QUERY).")]
     [InlineData("has-errors.json", "Query execution has exceeded the allowed limits (80DA0003)")]
     [InlineData("cancelled.json", "cancelled")]
     [InlineData("table-completion-errors.json", "Partial query failure: Low memory condition.")]
@@ -139,6 +140,17 @@ public sealed class KustoQueryClientTests
         Assert.Equal(2, result.Rows.Count);
         Assert.Equal(3, handler.Requests.Select(r => r.Headers.GetValues("x-ms-client-request-id").Single()).Distinct().Count());
         Assert.Equal(handler.Requests[^1].Headers.GetValues("x-ms-client-request-id").Single(), result.RequestId);
+    }
+
+    [Fact]
+    public async Task Query_NetworkErrorThenResult_Retried()
+    {
+        var (client, handler, _) = Create((RecordingKustoHandler.ConnectionReset, ""), (HttpStatusCode.OK, "result.json"));
+
+        var result = await Query(client);
+
+        Assert.Equal(2, handler.Requests.Count);
+        Assert.Equal(2, result.Rows.Count);
     }
 
     [Fact]

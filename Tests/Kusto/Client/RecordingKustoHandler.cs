@@ -6,6 +6,9 @@ namespace Orleans.AdClicks.Tests.Kusto.Client;
 /// <summary>Answers each request with the next recorded v2 response (a file under Tests/Kusto/Frames) and keeps what was sent.</summary>
 internal sealed class RecordingKustoHandler(params (HttpStatusCode Status, string Frames)[] responses) : HttpMessageHandler
 {
+    /// <summary>A status that makes the handler fail as a reset connection does, before any response.</summary>
+    public const HttpStatusCode ConnectionReset = 0;
+
     private int _next;
 
     public List<RecordedRequest> Requests { get; } = [];
@@ -17,6 +20,11 @@ internal sealed class RecordingKustoHandler(params (HttpStatusCode Status, strin
         var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
         Requests.Add(new RecordedRequest(request.Method, request.RequestUri!, request.Headers, request.Content?.Headers.ContentType, body));
         var (status, frames) = responses[Math.Min(_next++, responses.Length - 1)];
+        if (status == ConnectionReset)
+        {
+            throw new HttpRequestException("Connection reset by peer.");
+        }
+
         return new HttpResponseMessage(status)
         {
             Content = new ByteArrayContent(await File.ReadAllBytesAsync(FramesPath(frames), cancellationToken))
