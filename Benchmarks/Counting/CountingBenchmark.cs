@@ -22,11 +22,11 @@ public static class CountingBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = args.Chunk(2).Where(pair => pair.Length == 2).ToDictionary(pair => pair[0], pair => pair[1]);
-        var ads = Int(options, "--ads", 500);
-        var minutes = Int(options, "--minutes", 10);
-        var perMinute = Int(options, "--events-per-minute", 4);
-        var late = double.Parse(options.GetValueOrDefault("--late", "0.01"), CultureInfo.InvariantCulture);
+        var options = BenchmarkArgs.Parse(args);
+        var ads = options.Int("--ads", 500);
+        var minutes = options.Int("--minutes", 10);
+        var perMinute = options.Int("--events-per-minute", 4);
+        var late = options.Double("--late", 0.01);
         var data = Path.Combine(Path.GetTempPath(), "adclicks-counting-bench-" + Guid.NewGuid().ToString("N"));
         var settings = new Dictionary<string, string?>
         {
@@ -95,8 +95,6 @@ public static class CountingBenchmark
         }
     }
 
-    private static int Int(Dictionary<string, string> options, string name, int fallback) =>
-        options.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 
     private static int FreePort()
     {

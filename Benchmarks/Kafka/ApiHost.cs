@@ -20,18 +20,18 @@ public static class ApiHost
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = args.Chunk(2).Where(pair => pair.Length == 2).ToDictionary(pair => pair[0], pair => pair[1]);
-        var kafka = options.GetValueOrDefault("--click-log", "kafka") == "kafka";
-        var port = int.Parse(options.GetValueOrDefault("--port", "5200"), CultureInfo.InvariantCulture);
-        var data = options.GetValueOrDefault("--data") ?? throw new ArgumentException("--data is required");
-        var partitions = int.Parse(options.GetValueOrDefault("--partitions", "32"), CultureInfo.InvariantCulture);
+        var options = BenchmarkArgs.Parse(args);
+        var kafka = options.String("--click-log", "kafka") == "kafka";
+        var port = options.Int("--port", 5200);
+        var data = options.Required("--data");
+        var partitions = options.Int("--partitions", 32);
 
         using var cluster = kafka ? new MockKafkaCluster(3) : null;
         var settings = new Dictionary<string, string>
         {
             ["AdClicks:DataDirectory"] = data,
-            ["AdClicks:Cluster:SiloPort"] = options.GetValueOrDefault("--silo-port", "11211"),
-            ["AdClicks:Cluster:GatewayPort"] = options.GetValueOrDefault("--gateway-port", "30100"),
+            ["AdClicks:Cluster:SiloPort"] = options.String("--silo-port", "11211"),
+            ["AdClicks:Cluster:GatewayPort"] = options.String("--gateway-port", "30100"),
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var limit in new[] { "ApiAddress", "Api", "Beacon", "Placement" })
@@ -49,7 +49,7 @@ public static class ApiHost
             }
         }
 
-        await using var api = new Factory(settings, cluster is not null, options.GetValueOrDefault("--content-root") ?? FindApiFolder());
+        await using var api = new Factory(settings, cluster is not null, options.String("--content-root") ?? FindApiFolder());
         api.UseKestrel(port);
         api.StartServer();
         Console.WriteLine($"Api on http://127.0.0.1:{port}, click log {(kafka ? $"Kafka (mock cluster {cluster!.BootstrapServers}, {partitions} partitions)" : "embedded")}");

@@ -26,9 +26,9 @@ public static class ProduceBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = args.Chunk(2).Where(pair => pair.Length == 2).ToDictionary(pair => pair[0], pair => pair[1]);
-        var count = int.Parse(options.GetValueOrDefault("--count", "200000"), CultureInfo.InvariantCulture);
-        var inFlight = int.Parse(options.GetValueOrDefault("--in-flight", "2000"), CultureInfo.InvariantCulture);
+        var options = BenchmarkArgs.Parse(args);
+        var count = options.Int("--count", 200000);
+        var inFlight = options.Int("--in-flight", 2000);
 
         using var cluster = new MockKafkaCluster(3);
         cluster.CreateTopic(Topic, 32, replicationFactor: 3);

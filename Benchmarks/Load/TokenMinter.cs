@@ -11,12 +11,12 @@ public static class TokenMinter
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = Parse(args);
-        var api = options.GetValueOrDefault("--api", "http://127.0.0.1:5000");
-        var adminKey = options.GetValueOrDefault("--admin-key") ?? throw new ArgumentException("--admin-key is required");
-        var ads = int.Parse(options.GetValueOrDefault("--ads", "100"), System.Globalization.CultureInfo.InvariantCulture);
-        var count = int.Parse(options.GetValueOrDefault("--count", "100000"), System.Globalization.CultureInfo.InvariantCulture);
-        var output = options.GetValueOrDefault("--out", "tokens.txt");
+        var options = BenchmarkArgs.Parse(args);
+        var api = options.String("--api", "http://127.0.0.1:5000");
+        var adminKey = options.Required("--admin-key");
+        var ads = options.Int("--ads", 100);
+        var count = options.Int("--count", 100000);
+        var output = options.String("--out", "tokens.txt");
 
         using var admin = Client(api, adminKey);
         var advertiser = await PostAsync(admin, "/api/advertisers", new { name = "Load test" });
@@ -52,7 +52,4 @@ public static class TokenMinter
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
-
-    private static Dictionary<string, string> Parse(string[] args) =>
-        args.Chunk(2).Where(pair => pair.Length == 2).ToDictionary(pair => pair[0], pair => pair[1]);
 }

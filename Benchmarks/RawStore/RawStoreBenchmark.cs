@@ -20,15 +20,15 @@ public static class RawStoreBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = args.Chunk(2).Where(pair => pair.Length == 2).ToDictionary(pair => pair[0], pair => pair[1]);
-        var connectionString = options.GetValueOrDefault("--connection-string") ?? throw new ArgumentException("--connection-string is required");
+        var options = BenchmarkArgs.Parse(args);
+        var connectionString = options.Required("--connection-string");
         var settings = new RawStoreWorkload(
-            Count: Int(options, "--count", 20_000),
-            Ads: Int(options, "--ads", 50),
-            DuplicateShare: double.Parse(options.GetValueOrDefault("--duplicates", "0.1"), CultureInfo.InvariantCulture),
-            BatchSize: Int(options, "--batch", 200),
-            ConcurrentBatches: Int(options, "--parallel", 4));
-        var rounds = Int(options, "--rounds", 2);
+            Count: options.Int("--count", 20_000),
+            Ads: options.Int("--ads", 50),
+            DuplicateShare: options.Double("--duplicates", 0.1),
+            BatchSize: options.Int("--batch", 200),
+            ConcurrentBatches: options.Int("--parallel", 4));
+        var rounds = options.Int("--rounds", 2);
         var service = new TableServiceClient(connectionString);
         var batches = settings.Generate(new Random(42));
         var distinct = batches.SelectMany(b => b.New).Count();
@@ -132,6 +132,4 @@ public static class RawStoreBenchmark
         ["ClientIp"] = e.ClientIp,
     };
 
-    private static int Int(Dictionary<string, string> options, string name, int fallback) =>
-        options.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
 }

@@ -23,18 +23,18 @@ public static class ReconciliationBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = args.Chunk(2).Where(pair => pair.Length == 2).ToDictionary(pair => pair[0], pair => pair[1]);
-        var events = Int(options, "--events", 100_000);
-        var ads = Int(options, "--ads", 1_000);
-        var drift = double.Parse(options.GetValueOrDefault("--drift", "0.01"), CultureInfo.InvariantCulture);
-        var rounds = Int(options, "--rounds", 3);
+        var options = BenchmarkArgs.Parse(args);
+        var events = options.Int("--events", 100_000);
+        var ads = options.Int("--ads", 1_000);
+        var drift = options.Double("--drift", 0.01);
+        var rounds = options.Int("--rounds", 3);
         var data = Path.Combine(Path.GetTempPath(), "adclicks-reconciliation-bench-" + Guid.NewGuid().ToString("N"));
         var settings = new Dictionary<string, string?>
         {
             ["AdClicks:DataDirectory"] = data,
             ["AdClicks:Cluster:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["AdClicks:Cluster:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-            ["ConnectionStrings:AzureStorage"] = options.GetValueOrDefault("--connection-string"),
+            ["ConnectionStrings:AzureStorage"] = options.String("--connection-string"),
         };
 
         var builder = Host.CreateApplicationBuilder();
@@ -54,7 +54,7 @@ public static class ReconciliationBenchmark
             var hour = MinuteBucket.Truncate(DateTimeOffset.UtcNow, Granularity.Hour).AddHours(-3);
             var filling = Stopwatch.StartNew();
             var (rows, wrong) = await FillAsync(raw, writer, hour, events, ads, drift);
-            Console.WriteLine($"{(options.ContainsKey("--connection-string") ? "Azure Storage" : "embedded")} profile: {events} events over {ads} ads in {hour:O} (written in {filling.Elapsed.TotalSeconds:F1} s), {rows} minute rows, {wrong} made wrong; {Environment.ProcessorCount} cores");
+            Console.WriteLine($"{(options.Has("--connection-string") ? "Azure Storage" : "embedded")} profile: {events} events over {ads} ads in {hour:O} (written in {filling.Elapsed.TotalSeconds:F1} s), {rows} minute rows, {wrong} made wrong; {Environment.ProcessorCount} cores");
 
             var grainRuns = new List<double>();
             var loops = new List<double>();
@@ -191,6 +191,4 @@ public static class ReconciliationBenchmark
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static int Int(Dictionary<string, string> options, string name, int fallback) =>
-        options.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 }

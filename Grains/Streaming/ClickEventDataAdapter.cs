@@ -40,7 +40,7 @@ public sealed partial class ClickEventDataAdapter(
             services.GetService<ILogger<ClickEventDataAdapter>>() ?? NullLogger<ClickEventDataAdapter>.Instance);
     }
 
-    /// <summary>Decodes the record once, as it enters the cache: the stream it belongs to, or the rejected stream.</summary>
+    /// <summary>Decodes the record as it enters the cache, for the stream it belongs to, or the rejected stream.</summary>
     public override StreamPosition GetStreamPosition(string partition, EventData queueMessage)
     {
         var token = new EventHubSequenceTokenV2(queueMessage.OffsetString ?? string.Empty, queueMessage.SequenceNumber, 0);
@@ -87,7 +87,8 @@ public sealed partial class ClickEventDataAdapter(
         var body = SegmentBuilder.ReadNextBytes(cachedMessage.Segment, ref position);
         var token = new EventHubSequenceTokenV2(offset, cachedMessage.SequenceNumber, 0);
 
-        // Decoded already when it entered the cache; a rejected record has no body here.
+        // The cache holds the JSON body, so a counted record is decoded a second time here (it parsed when it entered
+        // the cache); a rejected record has no body.
         var adEvent = body.Count > 0 && AdEventWire.TryDecode(body, out var decoded, out _) ? decoded : null;
         return new EventHubClickBatchContainer(cachedMessage.StreamId, adEvent, token);
     }
