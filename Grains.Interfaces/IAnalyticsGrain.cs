@@ -6,9 +6,9 @@ namespace Orleans.AdClicks;
 /// <summary>Reads the aggregate store inside the silo, so clients need no access to it (a stateless worker).</summary>
 public interface IAnalyticsGrain : IGrainWithIntegerKey
 {
-    /// <summary>Counts per bucket in [from, to), only buckets that have counts.</summary>
-    Task<IReadOnlyList<BucketCount>> QuerySeriesAsync(SeriesScope scope, DateTimeOffset from, DateTimeOffset to, Granularity granularity);
+    /// <summary>Counts of the tenant's rows per bucket in [from, to), only buckets that have counts.</summary>
+    Task<IReadOnlyList<BucketCount>> QuerySeriesAsync(AnalyticsTenant tenant, SeriesScope scope, DateTimeOffset from, DateTimeOffset to, Granularity granularity);
 
-    /// <summary>The ads with the most clicks.</summary>
-    Task<IReadOnlyList<AdTotal>> QueryTopAdsAsync(TopAdsQuery query);
+    /// <summary>The tenant's ads with the most clicks.</summary>
+    Task<IReadOnlyList<AdTotal>> QueryTopAdsAsync(AnalyticsTenant tenant, TopAdsQuery query);
 }

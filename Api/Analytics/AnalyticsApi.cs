@@ -33,21 +33,21 @@ public static class AnalyticsApi
 
     private static async Task<Results<Ok<SeriesDto>, NotFound, ValidationProblem>> AdAsync(
         Guid adId, string? from, string? to, string? granularity, CurrentAdvertiser caller, IGrainFactory grains, AnalyticsReader analytics, TimeProvider time, CancellationToken cancellationToken) =>
-        await SeriesAsync(SeriesScope.Ad(adId), await AdsApi.FindOwnedAsync(grains, caller, adId) is not null, from, to, granularity, analytics, time, cancellationToken);
+        await SeriesAsync(caller, SeriesScope.Ad(adId), await AdsApi.FindOwnedAsync(grains, caller, adId) is not null, from, to, granularity, analytics, time, cancellationToken);
 
     private static async Task<Results<Ok<SeriesDto>, NotFound, ValidationProblem>> CampaignAsync(
         Guid id, string? from, string? to, string? granularity, CurrentAdvertiser caller, IGrainFactory grains, AnalyticsReader analytics, TimeProvider time, CancellationToken cancellationToken)
     {
         var campaign = await CampaignsApi.FindOwnedAsync(grains, caller, id);
-        var answer = await SeriesAsync(SeriesScope.Campaign(id), campaign is not null, from, to, granularity, analytics, time, cancellationToken);
+        var answer = await SeriesAsync(caller, SeriesScope.Campaign(id), campaign is not null, from, to, granularity, analytics, time, cancellationToken);
         return answer.Result is Ok<SeriesDto> ok && campaign!.Settings.TotalClickBudget is { } budget
-            ? TypedResults.Ok(ok.Value! with { Budget = await BudgetAsync(analytics, campaign, budget, time, cancellationToken) })
+            ? TypedResults.Ok(ok.Value! with { Budget = await BudgetAsync(analytics, TenantOf(caller), campaign, budget, time, cancellationToken) })
             : answer;
     }
 
     /// <summary>Not found comes before validation, so a caller learns nothing about others' ids.</summary>
     private static async Task<Results<Ok<SeriesDto>, NotFound, ValidationProblem>> SeriesAsync(
-        SeriesScope scope, bool owned, string? from, string? to, string? granularity, AnalyticsReader analytics, TimeProvider time, CancellationToken cancellationToken)
+        CurrentAdvertiser caller, SeriesScope scope, bool owned, string? from, string? to, string? granularity, AnalyticsReader analytics, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!owned)
         {
@@ -58,13 +58,13 @@ public static class AnalyticsApi
         var range = AnalyticsRange.Parse(from, to, granularity, time.GetUtcNow(), validation);
         return range is null
             ? TypedResults.ValidationProblem(validation.Errors)
-            : TypedResults.Ok(await QueryAsync(analytics, scope, range, cancellationToken));
+            : TypedResults.Ok(await QueryAsync(analytics, TenantOf(caller), scope, range, cancellationToken));
     }
 
-    private static async Task<BudgetDto> BudgetAsync(AnalyticsReader analytics, CampaignInfo campaign, long budget, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<BudgetDto> BudgetAsync(AnalyticsReader analytics, AnalyticsTenant tenant, CampaignInfo campaign, long budget, TimeProvider time, CancellationToken cancellationToken)
     {
         var lifetime = await analytics.QuerySeriesAsync(
-            SeriesScope.Campaign(campaign.Id), MinuteBucket.Truncate(campaign.CreatedAt, Granularity.Day), time.GetUtcNow().AddMinutes(1), Granularity.Day, cancellationToken);
+            tenant, SeriesScope.Campaign(campaign.Id), MinuteBucket.Truncate(campaign.CreatedAt, Granularity.Day), time.GetUtcNow().AddMinutes(1), Granularity.Day, cancellationToken);
         var spent = lifetime.Sum(d => d.Clicks);
         return new BudgetDto(budget, spent, Math.Max(0, spent - budget), campaign.BudgetSpentAt);
     }
@@ -91,13 +91,17 @@ public static class AnalyticsApi
             return TypedResults.ValidationProblem(validation.Errors);
         }
 
-        var ads = await analytics.QueryTopAdsAsync(new TopAdsQuery(range.From, range.To, count, campaignId, caller.IsAdmin ? null : caller.AdvertiserId), cancellationToken);
+        var ads = await analytics.QueryTopAdsAsync(TenantOf(caller), new TopAdsQuery(range.From, range.To, count, campaignId, AdvertiserId: null), cancellationToken);
         return TypedResults.Ok(new TopAdsDto([.. ads.Select(a => new TopAdDto(a.AdId, a.CampaignId, a.Clicks, a.Impressions, Ctr.Of(a.Clicks, a.Impressions)))]));
     }
 
-    private static async Task<SeriesDto> QueryAsync(AnalyticsReader analytics, SeriesScope scope, AnalyticsRange range, CancellationToken cancellationToken)
+    /// <summary>The admin reads every advertiser's rows; an advertiser only its own, also past the ownership checks above.</summary>
+    private static AnalyticsTenant TenantOf(CurrentAdvertiser caller) =>
+        caller.IsAdmin ? AnalyticsTenant.All : AnalyticsTenant.Advertiser(caller.AdvertiserId!.Value);
+
+    private static async Task<SeriesDto> QueryAsync(AnalyticsReader analytics, AnalyticsTenant tenant, SeriesScope scope, AnalyticsRange range, CancellationToken cancellationToken)
     {
-        var counts = (await analytics.QuerySeriesAsync(scope, range.From, range.To, range.Granularity, cancellationToken))
+        var counts = (await analytics.QuerySeriesAsync(tenant, scope, range.From, range.To, range.Granularity, cancellationToken))
             .ToDictionary(b => b.Start);
         var series = range.Buckets()
             .Select(start => counts.TryGetValue(start, out var b) ? new SeriesPointDto(start, b.Clicks, b.Impressions) : new SeriesPointDto(start, 0, 0))

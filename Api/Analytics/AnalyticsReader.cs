@@ -11,15 +11,15 @@ namespace Orleans.AdClicks.Api.Analytics;
 /// </summary>
 public sealed class AnalyticsReader(IAggregateQueries? store, IGrainFactory grains)
 {
-    /// <summary>Counts per bucket in [from, to), only buckets that have counts.</summary>
-    public Task<IReadOnlyList<BucketCount>> QuerySeriesAsync(SeriesScope scope, DateTimeOffset from, DateTimeOffset to, Granularity granularity, CancellationToken cancellationToken) =>
+    /// <summary>Counts of the tenant's rows per bucket in [from, to), only buckets that have counts.</summary>
+    public Task<IReadOnlyList<BucketCount>> QuerySeriesAsync(AnalyticsTenant tenant, SeriesScope scope, DateTimeOffset from, DateTimeOffset to, Granularity granularity, CancellationToken cancellationToken) =>
         store is not null
-            ? store.QuerySeriesAsync(scope, from, to, granularity, cancellationToken)
-            : grains.GetGrain<IAnalyticsGrain>(0).QuerySeriesAsync(scope, from, to, granularity);
+            ? store.QuerySeriesAsync(tenant, scope, from, to, granularity, cancellationToken)
+            : grains.GetGrain<IAnalyticsGrain>(0).QuerySeriesAsync(tenant, scope, from, to, granularity);
 
-    /// <summary>The ads with the most clicks.</summary>
-    public Task<IReadOnlyList<AdTotal>> QueryTopAdsAsync(TopAdsQuery query, CancellationToken cancellationToken) =>
+    /// <summary>The tenant's ads with the most clicks.</summary>
+    public Task<IReadOnlyList<AdTotal>> QueryTopAdsAsync(AnalyticsTenant tenant, TopAdsQuery query, CancellationToken cancellationToken) =>
         store is not null
-            ? store.QueryTopAdsAsync(query, cancellationToken)
-            : grains.GetGrain<IAnalyticsGrain>(0).QueryTopAdsAsync(query);
+            ? store.QueryTopAdsAsync(tenant, query, cancellationToken)
+            : grains.GetGrain<IAnalyticsGrain>(0).QueryTopAdsAsync(tenant, query);
 }

@@ -12,8 +12,8 @@ namespace Orleans.AdClicks.Analytics;
 [StatelessWorker]
 public sealed class AnalyticsGrain(IAggregateQueries aggregates) : Grain, IAnalyticsGrain
 {
-    public Task<IReadOnlyList<BucketCount>> QuerySeriesAsync(SeriesScope scope, DateTimeOffset from, DateTimeOffset to, Granularity granularity) =>
-        aggregates.QuerySeriesAsync(scope, from, to, granularity);
+    public Task<IReadOnlyList<BucketCount>> QuerySeriesAsync(AnalyticsTenant tenant, SeriesScope scope, DateTimeOffset from, DateTimeOffset to, Granularity granularity) =>
+        aggregates.QuerySeriesAsync(tenant, scope, from, to, granularity);
 
-    public Task<IReadOnlyList<AdTotal>> QueryTopAdsAsync(TopAdsQuery query) => aggregates.QueryTopAdsAsync(query);
+    public Task<IReadOnlyList<AdTotal>> QueryTopAdsAsync(AnalyticsTenant tenant, TopAdsQuery query) => aggregates.QueryTopAdsAsync(tenant, query);
 }

@@ -136,7 +136,7 @@ public sealed class AdCountingClusterTests : IAsyncLifetime
     private async Task<HashSet<BucketCount>> SeriesAsync(Guid adId, DateTimeOffset now)
     {
         var series = await _cluster.Client.GetGrain<IAnalyticsGrain>(0)
-            .QuerySeriesAsync(SeriesScope.Ad(adId), now.AddHours(-4), now.AddMinutes(5), Granularity.Minute);
+            .QuerySeriesAsync(AnalyticsTenant.All, SeriesScope.Ad(adId), now.AddHours(-4), now.AddMinutes(5), Granularity.Minute);
         return [.. series];
     }
 }

@@ -68,7 +68,7 @@ public sealed class SiloFailoverTests : IAsyncLifetime
     private async Task<long> TotalAsync(Guid adId, DateTimeOffset now)
     {
         var series = await _cluster.Client.GetGrain<IAnalyticsGrain>(0)
-            .QuerySeriesAsync(SeriesScope.Ad(adId), now.AddHours(-1), now.AddMinutes(5), Granularity.Hour);
+            .QuerySeriesAsync(AnalyticsTenant.All, SeriesScope.Ad(adId), now.AddHours(-1), now.AddMinutes(5), Granularity.Hour);
         return series.Sum(b => b.Clicks);
     }
 }

@@ -5,15 +5,17 @@ namespace Orleans.AdClicks.Storage.Aggregates;
 
 /// <summary>
 /// The read side of the aggregate store: what analysts, budgets and reconciliation query. The Api calls it
-/// directly when its process can reach the store, else through the AnalyticsGrain in a silo.
+/// directly when its process can reach the store, else through the AnalyticsGrain in a silo. Each read is an
+/// <see cref="Queries.AggregateQuery"/> that the store renders to its own language; an analytics read carries its
+/// <see cref="AnalyticsTenant"/>, and an advertiser's reads only ever see that advertiser's rows.
 /// </summary>
 public interface IAggregateQueries
 {
-    /// <summary>Sums over shards (and ads, for a campaign) per bucket in [from, to); empty buckets are left out.</summary>
-    Task<IReadOnlyList<BucketCount>> QuerySeriesAsync(SeriesScope scope, DateTimeOffset from, DateTimeOffset to, Granularity granularity, CancellationToken cancellationToken = default);
+    /// <summary>Sums over shards (and ads, for a campaign) per bucket in [from, to) of the tenant's rows; empty buckets are left out.</summary>
+    Task<IReadOnlyList<BucketCount>> QuerySeriesAsync(AnalyticsTenant tenant, SeriesScope scope, DateTimeOffset from, DateTimeOffset to, Granularity granularity, CancellationToken cancellationToken = default);
 
-    /// <summary>The ads with the most clicks in the range (then most impressions, then ad id).</summary>
-    Task<IReadOnlyList<AdTotal>> QueryTopAdsAsync(TopAdsQuery query, CancellationToken cancellationToken = default);
+    /// <summary>The tenant's ads with the most clicks in the range (then most impressions, then ad id).</summary>
+    Task<IReadOnlyList<AdTotal>> QueryTopAdsAsync(AnalyticsTenant tenant, TopAdsQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>The highest version of any row of the ad shard <paramref name="key"/>, or null when it has none.</summary>
     Task<long?> ReadLatestVersionAsync(AdKey key, CancellationToken cancellationToken = default);

@@ -83,7 +83,7 @@ public sealed class KafkaToEventHubsTests : IAsyncLifetime
     private async Task<long> TotalAsync(Guid adId)
     {
         var series = await _cluster.Client.GetGrain<IAnalyticsGrain>(0)
-            .QuerySeriesAsync(SeriesScope.Ad(adId), _now.AddHours(-1), _now.AddMinutes(5), Granularity.Hour);
+            .QuerySeriesAsync(AnalyticsTenant.All, SeriesScope.Ad(adId), _now.AddHours(-1), _now.AddMinutes(5), Granularity.Hour);
         return series.Sum(b => b.Clicks);
     }
 }

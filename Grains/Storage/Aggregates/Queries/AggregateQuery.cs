@@ -1,0 +1,97 @@
+using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Models;
+
+namespace Orleans.AdClicks.Storage.Aggregates.Queries;
+
+/// <summary>
+/// One read of the aggregate store, described once as data and rendered by <see cref="DuckDbSqlRenderer"/> and
+/// <see cref="KqlRenderer"/>: whose rows (<see cref="Tenant"/>), which rows (the filters and [From, To)), and what
+/// comes back (<see cref="Grouping"/>). Made only by the factories, one per read the product does.
+/// </summary>
+public sealed record AggregateQuery
+{
+    private AggregateQuery(AggregateGrouping grouping, AnalyticsTenant tenant)
+    {
+        Grouping = grouping;
+        Tenant = tenant;
+    }
+
+    public AggregateGrouping Grouping { get; }
+
+    /// <summary>Whose rows may be read; an advertiser's id is always a filter, whatever the other filters say.</summary>
+    public AnalyticsTenant Tenant { get; }
+
+    /// <summary>The first minute read, inclusive.</summary>
+    public DateTimeOffset? From { get; private init; }
+
+    /// <summary>The end of the range, exclusive.</summary>
+    public DateTimeOffset? To { get; private init; }
+
+    public Guid? AdId { get; private init; }
+
+    public int? Shard { get; private init; }
+
+    public Guid? CampaignId { get; private init; }
+
+    /// <summary>A filter on one advertiser's rows, besides the tenant's.</summary>
+    public Guid? AdvertiserId { get; private init; }
+
+    /// <summary>The ads of one <see cref="AdSlice"/>: ad ids starting with its two hex digits.</summary>
+    public string? SlicePrefix { get; private init; }
+
+    /// <summary>The bucket size of <see cref="AggregateGrouping.Buckets"/>.</summary>
+    public Granularity Granularity { get; private init; }
+
+    /// <summary>The most ads of <see cref="AggregateGrouping.Ads"/>.</summary>
+    public int Limit { get; private init; }
+
+    /// <summary>Clicks and impressions per bucket of one ad (all its shards) or one campaign (all its ads).</summary>
+    public static AggregateQuery Series(AnalyticsTenant tenant, SeriesScope scope, DateTimeOffset from, DateTimeOffset to, Granularity granularity)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        if (scope.AdId is null == scope.CampaignId is null)
+        {
+            throw new ArgumentException("A series scope names either an ad or a campaign.", nameof(scope));
+        }
+
+        if (!Enum.IsDefined(granularity))
+        {
+            throw new ArgumentOutOfRangeException(nameof(granularity), granularity, null);
+        }
+
+        return new(AggregateGrouping.Buckets, tenant)
+        {
+            From = from,
+            To = to,
+            AdId = scope.AdId,
+            CampaignId = scope.CampaignId,
+            Granularity = granularity,
+        };
+    }
+
+    /// <summary>The ads with the most clicks in the range, optionally of one campaign or one advertiser.</summary>
+    public static AggregateQuery TopAds(AnalyticsTenant tenant, TopAdsQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Limit);
+        return new(AggregateGrouping.Ads, tenant)
+        {
+            From = query.From,
+            To = query.To,
+            CampaignId = query.CampaignId,
+            AdvertiserId = query.AdvertiserId,
+            Limit = query.Limit,
+        };
+    }
+
+    /// <summary>Reconciliation's read: every row of the ads of <paramref name="slice"/> in the UTC hour starting at <paramref name="hour"/>.</summary>
+    public static AggregateQuery Hour(DateTimeOffset hour, int slice)
+    {
+        MinuteBucket.ThrowIfNotHourStart(hour);
+        return new(AggregateGrouping.Rows, AnalyticsTenant.All) { From = hour, To = hour.AddHours(1), SlicePrefix = AdSlice.Prefix(slice) };
+    }
+
+    /// <summary>An ad shard's highest version, which its counting grain must exceed.</summary>
+    public static AggregateQuery LatestVersion(AdKey key) =>
+        new(AggregateGrouping.LatestVersion, AnalyticsTenant.All) { AdId = key.AdId, Shard = key.Shard };
+}
