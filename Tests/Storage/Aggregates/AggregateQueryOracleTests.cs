@@ -1,0 +1,187 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Models;
+using Orleans.AdClicks.Storage.Aggregates;
+using Orleans.AdClicks.Tests.Infrastructure;
+
+namespace Orleans.AdClicks.Tests.Storage.Aggregates;
+
+/// <summary>
+/// The query model on DuckDB against a plain C# oracle over the same writes: several advertisers, campaigns and
+/// ads, hot ads with several shards, minutes across a day boundary written late (after later minutes), superseded
+/// versions (only each row's highest counts) and stale lower versions written after higher ones.
+/// </summary>
+public sealed class AggregateQueryOracleTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 1, 21, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset End = Start.AddHours(5);
+
+    private readonly TempDirectory _directory = new();
+    private readonly List<MinuteCountRow> _written = [];
+    private readonly List<(Guid Advertiser, Guid Campaign, Guid Ad, int Shards)> _ads = [];
+    private DuckDbAggregateStore _store = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private IEnumerable<AnalyticsTenant> Tenants =>
+        [AnalyticsTenant.All, .. _ads.Select(a => a.Advertiser).Distinct().Select(AnalyticsTenant.Advertiser)];
+
+    public async ValueTask InitializeAsync()
+    {
+        _store = DuckDbAggregateStore.Open(Path.Combine(_directory.Path, "aggregates.duckdb"), NullLogger<DuckDbAggregateStore>.Instance);
+        var random = new Random(11);
+        for (var advertiser = 0; advertiser < 3; advertiser++)
+        {
+            var advertiserId = Guid.NewGuid();
+            for (var campaign = 0; campaign < 2; campaign++)
+            {
+                var campaignId = Guid.NewGuid();
+                for (var ad = 0; ad < 3; ad++)
+                {
+                    _ads.Add((advertiserId, campaignId, Guid.NewGuid(), ad == 0 ? 3 : 1));
+                }
+            }
+        }
+
+        // Counts are small, so top ads often tie on clicks and on impressions and the ad id decides.
+        MinuteCountRow Row(int minute, (Guid Advertiser, Guid Campaign, Guid Ad, int Shards) ad, int shard, long version) =>
+            new(ad.Ad, shard, ad.Campaign, ad.Advertiser, Start.AddMinutes(minute), random.Next(0, 4), random.Next(0, 6), version);
+
+        var minutes = (int)(End - Start).TotalMinutes;
+        var first = new List<MinuteCountRow>();
+        var late = new List<MinuteCountRow>();
+        foreach (var ad in _ads)
+        {
+            for (var shard = 0; shard < ad.Shards; shard++)
+            {
+                foreach (var minute in Enumerable.Range(0, minutes).Where(_ => random.NextDouble() < 0.15))
+                {
+                    (minute < minutes / 2 && random.NextDouble() < 0.3 ? late : first).Add(Row(minute, ad, shard, version: 100 + minute));
+                }
+            }
+        }
+
+        await WriteAsync(first);
+        await WriteAsync(late);
+
+        // Superseded: a higher version replaces a row; stale: a lower version of a row written after a higher one.
+        var superseding = first.Concat(late).Where(_ => random.NextDouble() < 0.3)
+            .Select(r => r with { Clicks = random.Next(0, 4), Impressions = random.Next(0, 6), Version = r.Version + 1_000 }).ToList();
+        await WriteAsync(superseding);
+        await WriteAsync([.. superseding.Where(_ => random.NextDouble() < 0.5).Select(r => r with { Clicks = 99, Impressions = 99, Version = r.Version - 500 })]);
+        Assert.NotEmpty(late);
+        Assert.NotEmpty(superseding);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    [Fact]
+    public async Task Series_EveryAdAndCampaign_EveryGranularity_EveryTenant_AsTheOracle()
+    {
+        var compared = 0;
+        foreach (var tenant in Tenants)
+        {
+            foreach (var granularity in Enum.GetValues<Granularity>())
+            {
+                var scopes = _ads.Select(a => SeriesScope.Ad(a.Ad)).Concat(_ads.Select(a => a.Campaign).Distinct().Select(SeriesScope.Campaign));
+                foreach (var scope in scopes)
+                {
+                    var from = Start.AddMinutes(7);
+                    var actual = await _store.QuerySeriesAsync(tenant, scope, from, End, granularity, Ct);
+
+                    var expected = Latest(tenant)
+                        .Where(r => (scope.AdId is null || r.AdId == scope.AdId) && (scope.CampaignId is null || r.CampaignId == scope.CampaignId))
+                        .Where(r => r.Minute >= from && r.Minute < End)
+                        .GroupBy(r => MinuteBucket.Truncate(r.Minute, granularity))
+                        .OrderBy(g => g.Key)
+                        .Select(g => new BucketCount(g.Key, g.Sum(r => r.Clicks), g.Sum(r => r.Impressions)));
+                    Assert.Equal(expected, actual);
+                    compared += actual.Count;
+                }
+            }
+        }
+
+        Assert.True(compared > 100, $"only {compared} buckets compared");
+    }
+
+    [Fact]
+    public async Task TopAds_WithAndWithoutCampaignAndAdvertiser_EveryTenant_AsTheOracle()
+    {
+        var compared = 0;
+        Guid?[] campaigns = [null, .. _ads.Select(a => (Guid?)a.Campaign).Distinct()];
+        Guid?[] advertisers = [null, _ads[0].Advertiser];
+        foreach (var tenant in Tenants)
+        {
+            foreach (var query in from campaign in campaigns from advertiser in advertisers from limit in new[] { 3, 100 }
+                                  select new TopAdsQuery(Start.AddHours(1), End, limit, campaign, advertiser))
+            {
+                var actual = await _store.QueryTopAdsAsync(tenant, query, Ct);
+
+                var expected = Latest(tenant)
+                    .Where(r => r.Minute >= query.From && r.Minute < query.To)
+                    .Where(r => (query.CampaignId is null || r.CampaignId == query.CampaignId) && (query.AdvertiserId is null || r.AdvertiserId == query.AdvertiserId))
+                    .GroupBy(r => (r.AdId, r.CampaignId))
+                    .Select(g => new AdTotal(g.Key.AdId, g.Key.CampaignId, g.Sum(r => r.Clicks), g.Sum(r => r.Impressions)))
+                    .OrderByDescending(a => a.Clicks).ThenByDescending(a => a.Impressions).ThenBy(a => a.AdId.ToString(), StringComparer.Ordinal)
+                    .Take(query.Limit);
+                Assert.Equal(expected, actual);
+                compared += actual.Count;
+            }
+        }
+
+        Assert.True(compared > 100, $"only {compared} ads compared");
+    }
+
+    [Fact]
+    public async Task Hour_EverySliceOfEveryHour_AsTheOracle()
+    {
+        var slices = _ads.Select(a => AdSlice.Of(a.Ad)).Append(Enumerable.Range(0, AdSlice.Count).First(s => _ads.All(a => AdSlice.Of(a.Ad) != s))).Distinct();
+        var compared = 0;
+        for (var hour = Start; hour < End; hour = hour.AddHours(1))
+        {
+            foreach (var slice in slices)
+            {
+                var actual = await _store.ReadHourAsync(hour, slice, Ct);
+
+                var expected = Latest(AnalyticsTenant.All)
+                    .Where(r => r.Minute >= hour && r.Minute < hour.AddHours(1) && AdSlice.Of(r.AdId) == slice)
+                    .OrderBy(r => r.AdId.ToString(), StringComparer.Ordinal).ThenBy(r => r.Shard).ThenBy(r => r.Minute);
+                Assert.Equal(expected, actual);
+                compared += actual.Count;
+            }
+        }
+
+        Assert.True(compared > 100, $"only {compared} rows compared");
+    }
+
+    [Fact]
+    public async Task LatestVersion_EveryShard_TheHighestEverWritten()
+    {
+        foreach (var ad in _ads)
+        {
+            for (var shard = 0; shard <= ad.Shards; shard++)
+            {
+                var actual = await _store.ReadLatestVersionAsync(new AdKey(ad.Ad, shard), Ct);
+
+                var versions = _written.Where(r => r.AdId == ad.Ad && r.Shard == shard).Select(r => (long?)r.Version).ToList();
+                Assert.Equal(versions.Count == 0 ? null : versions.Max(), actual);
+            }
+        }
+    }
+
+    /// <summary>The oracle: each row's highest version, of the tenant's advertiser when it has one.</summary>
+    private IEnumerable<MinuteCountRow> Latest(AnalyticsTenant tenant) =>
+        _written.GroupBy(r => (r.AdId, r.Shard, r.Minute))
+            .Select(g => g.MaxBy(r => r.Version))
+            .Where(r => tenant.AdvertiserId is null || r.AdvertiserId == tenant.AdvertiserId);
+
+    private async Task WriteAsync(List<MinuteCountRow> rows)
+    {
+        await _store.WriteAsync(rows, Ct);
+        _written.AddRange(rows);
+    }
+}
