@@ -2,7 +2,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.AdClicks.Events;
 using Orleans.AdClicks.Models;
 using Orleans.AdClicks.Storage.Aggregates;
+using Orleans.AdClicks.Storage.Aggregates.Queries;
 using Orleans.AdClicks.Tests.Infrastructure;
+using Orleans.AdClicks.Tests.Kusto;
 
 namespace Orleans.AdClicks.Tests.Storage.Aggregates;
 
@@ -75,5 +77,25 @@ public sealed class AggregateTenancyTests : IAsyncLifetime
     {
         Assert.Equal([new AdTotal(_myAd, _myCampaign, 1, 10)], await _store.QueryTopAdsAsync(Me, new TopAdsQuery(T0, T0.AddHours(1), 100, null, null), Ct));
         Assert.Equal([_theirAd, _myAd], (await _store.QueryTopAdsAsync(AnalyticsTenant.All, new TopAdsQuery(T0, T0.AddHours(1), 100, null, null), Ct)).Select(a => a.AdId));
+    }
+
+    [Fact]
+    public void DuckDbSql_EveryAdvertiserQuery_FiltersByTheTenant_AndAllNever()
+    {
+        var queries = AggregateQueryCatalog.All().ToList();
+
+        Assert.All(queries, q =>
+        {
+            var (sql, parameters) = DuckDbSqlRenderer.Render(q.Query);
+            if (q.Query.Tenant.AdvertiserId is { } tenant)
+            {
+                Assert.Contains("advertiser_id = $tenantId", sql, StringComparison.Ordinal);
+                Assert.Equal(tenant, Assert.Single(parameters, p => p.ParameterName == "tenantId").Value);
+            }
+            else
+            {
+                Assert.DoesNotContain("tenantId", sql, StringComparison.Ordinal);
+            }
+        });
     }
 }
