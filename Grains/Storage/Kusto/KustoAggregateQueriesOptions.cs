@@ -15,7 +15,9 @@ public sealed record KustoAggregateQueriesOptions
     /// Reconciliation's hour of one slice: with 2 million ads a slice holds about 7,800 (1/256), and an ad has a row per
     /// shard and minute it counted in, so 7,800 × 60 ≈ 470,000 rows when every ad of the slice counted every minute,
     /// more with hot ads' shards: 2,000,000 leaves room for 4 shards per ad. A capped read fails (a <see cref="KustoException"/>)
-    /// rather than return part of the hour, which would make reconciliation repair rows it never saw.
+    /// rather than return part of the hour, which would make reconciliation repair rows it never saw. The server also caps
+    /// a result's size (truncationmaxsize, 64 MB by default), which the client does not raise: at ~190 bytes of JSON per
+    /// row a full slice-hour (~90 MB) would fail on it, so a deployment that large needs that option too.
     /// </summary>
     public KustoQueryOptions HourRead { get; init; } = new() { ServerTimeout = TimeSpan.FromMinutes(2), MaxRecords = 2_000_000 };
 }
