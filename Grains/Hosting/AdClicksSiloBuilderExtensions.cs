@@ -12,6 +12,7 @@ using Orleans.AdClicks.Storage.RawClicks;
 using Orleans.AdClicks.Streaming;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
 
@@ -49,6 +50,8 @@ public static class AdClicksSiloBuilderExtensions
         silo.AddReconciliation(configuration);
         silo.AddStartupTask(LegacyIdLists.MoveOnStartAsync);
         silo.AddAggregateStore(settings);
+        // Every silo registers in this process's list; only embedded aggregates on shared membership are checked.
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EmbeddedAggregatesProcessCheck>();
         silo.AddActivityPropagation();
         silo.Services.AddClusterReadyCheck();
         return silo;

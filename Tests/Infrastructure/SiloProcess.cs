@@ -22,14 +22,21 @@ public sealed class SiloProcess : IAsyncDisposable
                 ["Logging:LogLevel:Default"] = "Warning",
             },
             settings);
-        _host = new HostProcess("Orleans.AdClicks.Silo", environment, new Uri($"http://127.0.0.1:{healthPort}/health/ready"));
+        Readiness = new Uri($"http://127.0.0.1:{healthPort}/health/ready");
+        _host = new HostProcess("Orleans.AdClicks.Silo", environment, Readiness);
     }
+
+    /// <summary>The silo's /health/ready: 200 while a grain call round-trips through the cluster.</summary>
+    public Uri Readiness { get; }
 
     /// <summary>The lines the process wrote to standard output and error, over all its starts.</summary>
     public IReadOnlyCollection<string> Output => _host.Output;
 
     /// <summary>Starts the process and waits until /health/ready answers 200.</summary>
     public Task StartAsync() => _host.StartAsync();
+
+    /// <summary>SIGKILL: the process gets no chance to flush, drain or say goodbye to the cluster.</summary>
+    public Task KillAsync() => _host.KillAsync();
 
     /// <inheritdoc cref="HostProcess.TerminateAsync"/>
     public Task<TimeSpan> TerminateAsync(TimeSpan patience) => _host.TerminateAsync(patience);
