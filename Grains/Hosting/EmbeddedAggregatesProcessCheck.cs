@@ -99,8 +99,7 @@ internal sealed partial class EmbeddedAggregatesProcessCheck(
         throw new InvalidOperationException(message);
     }
 
-    /// <summary>The message a refused silo logs and throws; public for the tests that look for it in a process's output.</summary>
-    public static string RefusalMessage(string otherSilos) =>
+    private static string RefusalMessage(string otherSilos) =>
         $"This silo process refuses to start: {AdClicksBackends.Key(nameof(AdClicksBackends.Aggregates))} is Embedded and a silo of another process "
         + $"is active in the cluster ({otherSilos}). Each silo process keeps its own DuckDB aggregate file, so analytics would count only part "
         + "of the cluster. Set ConnectionStrings:Kusto to keep the aggregates in Azure Data Explorer for several silo processes, or run one "
