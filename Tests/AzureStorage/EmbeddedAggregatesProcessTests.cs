@@ -36,6 +36,34 @@ public sealed class EmbeddedAggregatesProcessTests
     }
 
     [Fact]
+    public async Task TwoSiloProcesses_StartedAtOnce_AtMostOneServesAndEachRefusedOneSaysWhy()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        using var firstData = new TempDirectory();
+        using var secondData = new TempDirectory();
+        var settings = new Dictionary<string, string> { ["ConnectionStrings:AzureStorage"] = azurite.ConnectionString };
+        await using var first = new SiloProcess(firstData.Path, settings);
+        await using var second = new SiloProcess(secondData.Path, settings);
+
+        var starts = await Task.WhenAll(new[] { first, second }.Select(async silo =>
+        {
+            try
+            {
+                await silo.StartAsync();
+                return (Silo: silo, Ready: true);
+            }
+            catch (InvalidOperationException)
+            {
+                return (Silo: silo, Ready: false);
+            }
+        }));
+
+        // Both may refuse when each joined while the other was joining; both serving is what must never happen.
+        Assert.True(starts.Count(s => s.Ready) <= 1, "both silo processes started with embedded aggregates");
+        Assert.All(starts.Where(s => !s.Ready), s => Assert.Contains(s.Silo.Output, line => line.Contains(Refusal, StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task SiloProcess_RestartedAfterHardKill_Starts()
     {
         await using var azurite = await Azurite.StartAsync();
