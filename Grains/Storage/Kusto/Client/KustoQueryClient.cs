@@ -1,10 +1,6 @@
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
+using System.Net;
 using System.Text.Json;
-using Azure.Core;
-using Polly;
-using Polly.Retry;
 
 namespace Orleans.AdClicks.Storage.Kusto.Client;
 
@@ -15,36 +11,10 @@ namespace Orleans.AdClicks.Storage.Kusto.Client;
 /// </summary>
 public sealed class KustoQueryClient
 {
-    private static readonly MediaTypeWithQualityHeaderValue Json = new("application/json");
+    private readonly KustoRequestSender _sender;
 
-    private readonly HttpClient _http;
-    private readonly KustoConnection _connection;
-    private readonly KustoClientOptions _options;
-    private readonly ResiliencePipeline _pipeline;
-
-    public KustoQueryClient(HttpClient http, KustoConnection connection, KustoClientOptions? options = null, TimeProvider? timeProvider = null)
-    {
-        _http = http;
-        _connection = connection;
-        _options = options ?? new KustoClientOptions();
-        _pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider ?? TimeProvider.System }
-            .AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = _options.MaxRetryAttempts,
-                Delay = _options.RetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception switch
-                {
-                    KustoException e => e.IsTransient,
-                    HttpRequestException => true,
-                    // HttpClient's own timeout, not the caller's cancellation.
-                    OperationCanceledException => !args.Context.CancellationToken.IsCancellationRequested,
-                    _ => false,
-                }),
-            })
-            .Build();
-    }
+    public KustoQueryClient(HttpClient http, KustoConnection connection, KustoClientOptions? options = null, TimeProvider? timeProvider = null) =>
+        _sender = new KustoRequestSender(http, connection, options, timeProvider);
 
     /// <summary>Runs <paramref name="kql"/> on <paramref name="database"/> and returns its primary result.</summary>
     /// <exception cref="KustoException">The cluster refused or failed the query, also inside a 200; the message is the server's.</exception>
@@ -59,7 +29,7 @@ public sealed class KustoQueryClient
         }
 
         var body = Body(database, kql, parameters, options);
-        return _pipeline.ExecuteAsync(async ct => await SendAsync(body, ct).ConfigureAwait(false), cancellationToken).AsTask();
+        return _sender.SendAsync("v2/rest/query", () => KustoRequestSender.JsonContent(body), Read, cancellationToken);
     }
 
     internal static byte[] Body(string database, string kql, IReadOnlyList<KustoParameter> parameters, KustoQueryOptions options)
@@ -93,39 +63,8 @@ public sealed class KustoQueryClient
         return stream.ToArray();
     }
 
-    private async Task<KustoQueryResult> SendAsync(byte[] body, CancellationToken cancellationToken)
-    {
-        var requestId = $"{_options.ClientName};{Guid.NewGuid():D}";
-        var token = await _connection.Credential.GetTokenAsync(new TokenRequestContext([_connection.TokenScope]), cancellationToken).ConfigureAwait(false);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_connection.ClusterUri, "v2/rest/query"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
-        request.Headers.Accept.Add(Json);
-        request.Headers.Add("x-ms-client-request-id", requestId);
-        request.Headers.Add("x-ms-app", _options.ClientName);
-        request.Headers.Add("x-ms-client-version", $"{_options.ClientName}.Kusto;1.0");
-        request.Content = new ByteArrayContent(body);
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        await using var content = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        JsonElement? root;
-        try
-        {
-            using var document = await JsonDocument.ParseAsync(content, cancellationToken: cancellationToken).ConfigureAwait(false);
-            root = document.RootElement.Clone();
-        }
-        catch (JsonException) when (!response.IsSuccessStatusCode)
-        {
-            root = null;
-        }
-        catch (JsonException)
-        {
-            // A 200 cut mid-body is a truncated stream: the result cannot be trusted.
-            throw new KustoException("The response ended before DataSetCompletion: the result may be incomplete.", null, response.StatusCode, false, requestId);
-        }
-
-        return response.IsSuccessStatusCode
-            ? KustoFrames.Read(root!.Value, requestId)
-            : throw KustoFrames.FromErrorBody(root, response.StatusCode, requestId);
-    }
+    // A 200 cut mid-body is a truncated stream: the result cannot be trusted.
+    private static KustoQueryResult Read(JsonElement? root, string requestId) => root is { } frames
+        ? KustoFrames.Read(frames, requestId)
+        : throw new KustoException("The response ended before DataSetCompletion: the result may be incomplete.", null, HttpStatusCode.OK, false, requestId);
 }
