@@ -9,7 +9,7 @@ public sealed class KustoIngestionOptions
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Pending rows that start a commit before the interval ends: about one full request.</summary>
-    public int CommitRows { get; set; } = 16_000;
+    public int CommitRows { get; set; } = 14_000;
 
     /// <summary>Rows the process keeps waiting for ADX; past it a write is refused and the AdGrain keeps its rows dirty (it is the backlog).</summary>
     public int MaxPendingRows { get; set; } = 500_000;

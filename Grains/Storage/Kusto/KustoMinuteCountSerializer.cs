@@ -12,7 +12,7 @@ namespace Orleans.AdClicks.Storage.Kusto;
 internal static class KustoMinuteCountSerializer
 {
     // About what a row takes (measured: see docs/benchmarks.md), to size a body's buffer once.
-    private const int TypicalRowBytes = 260;
+    private const int TypicalRowBytes = 290;
 
     private static readonly JsonEncodedText AdId = JsonEncodedText.Encode("AdId");
     private static readonly JsonEncodedText Shard = JsonEncodedText.Encode("Shard");

@@ -26,8 +26,11 @@ internal sealed class KustoRequestSender
         _http = http;
         _connection = connection;
         _options = options ?? new KustoClientOptions();
-        _pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider ?? TimeProvider.System }
-            .AddRetry(new RetryStrategyOptions
+        var pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider ?? TimeProvider.System };
+        // None at all is allowed: a caller with its own backoff (the minute-row writer) may want the first error at once.
+        if (_options.MaxRetryAttempts > 0)
+        {
+            pipeline.AddRetry(new RetryStrategyOptions
             {
                 MaxRetryAttempts = _options.MaxRetryAttempts,
                 Delay = _options.RetryDelay,
@@ -41,8 +44,10 @@ internal sealed class KustoRequestSender
                     OperationCanceledException => !args.Context.CancellationToken.IsCancellationRequested,
                     _ => false,
                 }),
-            })
-            .Build();
+            });
+        }
+
+        _pipeline = pipeline.Build();
     }
 
     public KustoConnection Connection => _connection;

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Text.Json;
+using Orleans.AdClicks.Storage.Kusto;
+using Orleans.AdClicks.Storage.Kusto.Client;
+using Orleans.AdClicks.Tests.Kusto.Client;
+
+namespace Orleans.AdClicks.Tests.Kusto;
+
+/// <summary>The startup schema check against recorded management responses, and its commands checked by Microsoft's parser.</summary>
+[Trait("Category", "Kusto")]
+public sealed class KustoSchemaCheckTests(KustoParser parser) : IClassFixture<KustoParser>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Check_DatabaseAsSchemaKqlMakesIt_PassesAfterAskingForEachObject()
+    {
+        var handler = new RecordingKustoHandler((HttpStatusCode.OK, "mgmt-database-schema.json"), (HttpStatusCode.OK, "mgmt-mappings.json"), (HttpStatusCode.OK, "mgmt-streaming-policy.json"));
+
+        await Check(handler);
+
+        Assert.Equal(
+            [".show database schema as json", ".show table AdMinuteAggregates ingestion json mappings", ".show table AdMinuteAggregates policy streamingingestion"],
+            handler.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("csl").GetString()));
+        Assert.All(handler.Requests, r => Assert.Equal("/v1/rest/mgmt", r.Uri.AbsolutePath));
+    }
+
+    [Theory]
+    [InlineData("mgmt-database-schema-missing-column.json", "mgmt-mappings.json", "mgmt-streaming-policy.json", "table AdMinuteAggregates has no column Impressions (long)")]
+    [InlineData("mgmt-database-schema-missing-view.json", "mgmt-mappings.json", "mgmt-streaming-policy.json", "materialized view AdMinuteLatest is missing")]
+    [InlineData("mgmt-database-schema.json", "mgmt-mappings-other.json", "mgmt-streaming-policy.json", "json ingestion mapping AdMinuteAggregatesJson of table AdMinuteAggregates is missing")]
+    [InlineData("mgmt-database-schema.json", "mgmt-mappings.json", "mgmt-streaming-policy-unset.json", "streaming ingestion policy of table AdMinuteAggregates is not enabled")]
+    public async Task Check_AnObjectMissing_RefusesNamingItAndSchemaKql(string schema, string mappings, string policy, string problem)
+    {
+        var handler = new RecordingKustoHandler((HttpStatusCode.OK, schema), (HttpStatusCode.OK, mappings), (HttpStatusCode.OK, policy));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Check(handler));
+
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+        Assert.Contains("Apply infra/kusto/schema.kql", error.Message, StringComparison.Ordinal);
+        Assert.Single(error.Message.Split("; "));
+    }
+
+    [Fact]
+    public async Task Check_NoTable_NamesTableAndViewWithoutAskingForTheTablesPolicies()
+    {
+        var handler = new RecordingKustoHandler((HttpStatusCode.OK, "mgmt-database-schema-no-table.json"), (HttpStatusCode.BadRequest, "mgmt-bad-request.json"));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Check(handler));
+
+        Assert.Single(handler.Requests);
+        Assert.Contains("table AdMinuteAggregates is missing", error.Message, StringComparison.Ordinal);
+        Assert.Contains("materialized view AdMinuteLatest is missing", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_ClusterRefusesTheCommand_TheServersErrorNotASchemaVerdict()
+    {
+        var handler = new RecordingKustoHandler((HttpStatusCode.BadRequest, "mgmt-bad-request.json"));
+
+        var error = await Assert.ThrowsAsync<KustoException>(() => Check(handler));
+
+        Assert.True(error.IsPermanent);
+    }
+
+    [Fact]
+    public void Definition_FromTheEmbeddedSchemaKql_NamesWhatTheWriterAndReadersUse()
+    {
+        var schema = KustoSchemaDefinition.Schema;
+
+        Assert.Equal(KustoAggregateTable.Name, schema.Table);
+        Assert.Equal(KustoAggregateTable.JsonMapping, schema.Mapping);
+        Assert.Equal(KustoAggregateTable.LatestView, schema.View);
+        Assert.Equal(KustoAggregateTable.Name, schema.ViewSource);
+        Assert.True(schema.StreamingIngestion);
+        Assert.Equal(["AdId:guid", "Shard:int", "CampaignId:guid", "AdvertiserId:guid", "Minute:datetime", "Clicks:long", "Impressions:long", "Version:long", "WrittenAt:datetime"],
+            schema.Columns.Select(c => $"{c.Name}:{c.Type}"));
+        Assert.Equal(schema.Columns.Select(c => c.Name), schema.MappingColumns);
+    }
+
+    [Fact]
+    public async Task Definition_EmbeddedCopy_IsTheRepositorysFile()
+    {
+        var onDisk = await File.ReadAllTextAsync(parser.SchemaPath, Cancel);
+
+        Assert.Equal(KustoSchemaDefinition.Parse(onDisk), KustoSchemaDefinition.Schema, DefinitionComparer.Instance);
+    }
+
+    [Fact]
+    public async Task Commands_ParseWithMicrosoftsParserWithoutDiagnostics()
+    {
+        var commands = KustoSchemaCheck.Commands(KustoSchemaDefinition.Schema).Select((c, i) => ($"check#{i}", c)).ToList();
+
+        var results = await parser.DiagnoseAsync(commands, Cancel);
+
+        Assert.Equal(3, commands.Count);
+        Assert.All(commands, c => Assert.True(results[c.Item1].Count == 0, $"{c.Item2}: {string.Join("; ", results[c.Item1])}"));
+    }
+
+    private static Task Check(RecordingKustoHandler handler)
+    {
+        var connection = KustoConnection.Parse("ConnectionStrings:Kusto", "Data Source=https://adclicks.westeurope.kusto.windows.net;Initial Catalog=adclicks", () => new ScopeRecordingCredential());
+        var client = new KustoManagementClient(new HttpClient(handler), connection, new KustoClientOptions { RetryDelay = TimeSpan.Zero });
+        return new KustoSchemaCheck(client).CheckAsync(connection.Database, Cancel);
+    }
+
+    // The records hold lists, which compare by reference.
+    private sealed class DefinitionComparer : IEqualityComparer<KustoSchemaDefinition>
+    {
+        public static readonly DefinitionComparer Instance = new();
+
+        public bool Equals(KustoSchemaDefinition? x, KustoSchemaDefinition? y) =>
+            x is not null && y is not null && x.Table == y.Table && x.Columns.SequenceEqual(y.Columns) && x.Mapping == y.Mapping
+            && x.MappingColumns.SequenceEqual(y.MappingColumns) && x.StreamingIngestion == y.StreamingIngestion && x.View == y.View && x.ViewSource == y.ViewSource;
+
+        public int GetHashCode(KustoSchemaDefinition obj) => obj.Table.GetHashCode(StringComparison.Ordinal);
+    }
+}
