@@ -26,13 +26,11 @@ public sealed partial class KustoMinuteCountWriter : IMinuteCountWriter, IAsyncD
     private readonly KustoIngestionMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Lock _lock = new();
-    private readonly Dictionary<AdKey, Dictionary<DateTimeOffset, PendingRow>> _pending = [];
+    private readonly KustoPendingRows _pending;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _abort;
     private readonly Task _loop;
-    private int _count;
 
     public KustoMinuteCountWriter(KustoIngestClient client, IOptions<KustoIngestionOptions> options, KustoIngestionMetrics metrics, TimeProvider time, ILogger<KustoMinuteCountWriter> logger)
     {
@@ -41,13 +39,21 @@ public sealed partial class KustoMinuteCountWriter : IMinuteCountWriter, IAsyncD
         _metrics = metrics;
         _time = time;
         _logger = logger;
+        if (_options.MaxRequestBytes is < 1_024 or > KustoIngestClient.MaxRequestBytes || _options.MaxPendingRows < 1 || _options.CommitRows < 1
+            || _options.MaxConcurrentRequests < 1 || _options.CommitInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options),
+                $"{KustoIngestionOptions.SectionName}: MaxRequestBytes must be 1024 to {KustoIngestClient.MaxRequestBytes}, CommitInterval positive, and MaxPendingRows, CommitRows and MaxConcurrentRequests at least 1.");
+        }
+
+        _pending = new KustoPendingRows(_options.MaxPendingRows);
         _abort = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
-        _metrics.ObservePending(() => PendingRows, () => OldestPendingAge().TotalSeconds);
+        _metrics.ObservePending(() => PendingRows, () => _pending.OldestSince() is { } since ? (_time.GetUtcNow() - since).TotalSeconds : 0);
         _loop = Task.Run(RunAsync);
     }
 
     /// <summary>Rows waiting to be ingested.</summary>
-    public int PendingRows => Volatile.Read(ref _count);
+    public int PendingRows => _pending.Count;
 
     /// <summary>Puts the rows into the pending set and returns; ADX sees them after the next commit.</summary>
     /// <exception cref="InvalidOperationException">The pending set is full: keep the rows and offer them again later.</exception>
@@ -60,45 +66,14 @@ public sealed partial class KustoMinuteCountWriter : IMinuteCountWriter, IAsyncD
             return Task.CompletedTask;
         }
 
-        bool full;
-        lock (_lock)
+        if (!_pending.TryAdd(rows, _time.GetUtcNow(), out var count))
         {
-            if (_count + rows.Count > _options.MaxPendingRows && _count + NewKeys(rows) > _options.MaxPendingRows)
-            {
-                _metrics.Refused(rows.Count);
-                throw new InvalidOperationException(
-                    $"{_count} minute rows already wait for Azure Data Explorer (AdClicks:Kusto:MaxPendingRows is {_options.MaxPendingRows}): the grain keeps these {rows.Count} and writes them again.");
-            }
-
-            var now = _time.GetUtcNow();
-            foreach (var row in rows)
-            {
-                var key = new AdKey(row.AdId, row.Shard);
-                if (!_pending.TryGetValue(key, out var minutes))
-                {
-                    _pending[key] = minutes = [];
-                }
-
-                var minute = MinuteBucket.Of(row.Minute);
-                if (minutes.TryGetValue(minute, out var waiting))
-                {
-                    // Only a newer version replaces a waiting row; the oldest change keeps its age.
-                    if (row.Version >= waiting.Row.Version)
-                    {
-                        minutes[minute] = waiting with { Row = row };
-                    }
-                }
-                else
-                {
-                    minutes[minute] = new PendingRow(row, now);
-                    _count++;
-                }
-            }
-
-            full = _count >= _options.CommitRows;
+            _metrics.Refused(rows.Count);
+            throw new InvalidOperationException(
+                $"{count} minute rows already wait for Azure Data Explorer (AdClicks:Kusto:MaxPendingRows is {_options.MaxPendingRows}): the grain keeps these {rows.Count} and writes them again.");
         }
 
-        if (full)
+        if (count >= _options.CommitRows)
         {
             _wake.Writer.TryWrite(true);
         }
@@ -107,13 +82,7 @@ public sealed partial class KustoMinuteCountWriter : IMinuteCountWriter, IAsyncD
     }
 
     /// <summary>The highest version of <paramref name="key"/>'s rows that wait here, null when none does: ADX does not know it yet.</summary>
-    public long? PendingLatestVersion(AdKey key)
-    {
-        lock (_lock)
-        {
-            return _pending.TryGetValue(key, out var minutes) ? minutes.Values.Max(p => p.Row.Version) : null;
-        }
-    }
+    public long? PendingLatestVersion(AdKey key) => _pending.LatestVersion(key);
 
     /// <summary>Stops the loop, then tries one last commit of what waits, for at most <see cref="KustoIngestionOptions.DisposeTimeout"/>.</summary>
     public async ValueTask DisposeAsync()
@@ -130,31 +99,6 @@ public sealed partial class KustoMinuteCountWriter : IMinuteCountWriter, IAsyncD
         _abort.Dispose();
     }
 
-    private int NewKeys(IReadOnlyList<MinuteCountRow> rows) => rows
-        .Select(r => (new AdKey(r.AdId, r.Shard), MinuteBucket.Of(r.Minute)))
-        .Distinct()
-        .Count(k => !_pending.TryGetValue(k.Item1, out var minutes) || !minutes.ContainsKey(k.Item2));
-
-    private TimeSpan OldestPendingAge()
-    {
-        DateTimeOffset? oldest = null;
-        lock (_lock)
-        {
-            foreach (var minutes in _pending.Values)
-            {
-                foreach (var waiting in minutes.Values)
-                {
-                    if (oldest is null || waiting.Since < oldest)
-                    {
-                        oldest = waiting.Since;
-                    }
-                }
-            }
-        }
-
-        return oldest is { } since ? _time.GetUtcNow() - since : TimeSpan.Zero;
-    }
-
     private async Task RunAsync()
     {
         var transientFailures = 0;
@@ -162,7 +106,7 @@ public sealed partial class KustoMinuteCountWriter : IMinuteCountWriter, IAsyncD
         var backingOff = false;
         while (!await WaitStoppedAsync(delay, wakeable: !backingOff).ConfigureAwait(false))
         {
-            switch (await CommitAsync().ConfigureAwait(false))
+            switch (await TryCommitAsync().ConfigureAwait(false))
             {
                 case Outcome.Done:
                     transientFailures = 0;
@@ -189,7 +133,7 @@ public sealed partial class KustoMinuteCountWriter : IMinuteCountWriter, IAsyncD
         // grains' dirty rows, so reconciliation (or the ad's next write of that minute) is what restores it.
         if (PendingRows > 0)
         {
-            await CommitAsync().ConfigureAwait(false);
+            await TryCommitAsync().ConfigureAwait(false);
         }
 
         if (PendingRows > 0)
@@ -208,14 +152,24 @@ public sealed partial class KustoMinuteCountWriter : IMinuteCountWriter, IAsyncD
         return _stop.IsCancellationRequested;
     }
 
+    // The loop must outlive anything a commit throws: it is the only way out for the pending rows.
+    private async Task<Outcome> TryCommitAsync()
+    {
+        try
+        {
+            return await CommitAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            _metrics.Failure("transient");
+            LogTransientFailure(_logger, exception, PendingRows);
+            return Outcome.Transient;
+        }
+    }
+
     private async Task<Outcome> CommitAsync()
     {
-        MinuteCountRow[] rows;
-        lock (_lock)
-        {
-            rows = [.. _pending.Values.SelectMany(minutes => minutes.Values).Select(p => p.Row)];
-        }
-
+        var rows = _pending.Snapshot();
         if (rows.Length == 0)
         {
             return Outcome.Done;
@@ -246,7 +200,7 @@ public sealed partial class KustoMinuteCountWriter : IMinuteCountWriter, IAsyncD
                 }
 
                 _metrics.Request("ok", batch.Rows.Count);
-                Ingested(batch.Rows);
+                _pending.Ingested(batch.Rows);
             }).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
@@ -270,28 +224,6 @@ public sealed partial class KustoMinuteCountWriter : IMinuteCountWriter, IAsyncD
         _metrics.Failure("transient");
         LogTransientFailure(_logger, failure, PendingRows);
         return Outcome.Transient;
-    }
-
-    private void Ingested(IReadOnlyList<MinuteCountRow> rows)
-    {
-        lock (_lock)
-        {
-            foreach (var row in rows)
-            {
-                var key = new AdKey(row.AdId, row.Shard);
-                var minute = MinuteBucket.Of(row.Minute);
-                // A newer version written while the request was in flight is not in ADX yet: it stays.
-                if (_pending.TryGetValue(key, out var minutes) && minutes.TryGetValue(minute, out var waiting) && waiting.Row.Version == row.Version)
-                {
-                    minutes.Remove(minute);
-                    _count--;
-                    if (minutes.Count == 0)
-                    {
-                        _pending.Remove(key);
-                    }
-                }
-            }
-        }
     }
 
     // The service says so, or a 4xx other than throttling: the same request cannot succeed until someone fixes the schema.
@@ -320,6 +252,4 @@ public sealed partial class KustoMinuteCountWriter : IMinuteCountWriter, IAsyncD
         Permanent,
         Aborted,
     }
-
-    private readonly record struct PendingRow(MinuteCountRow Row, DateTimeOffset Since);
 }
