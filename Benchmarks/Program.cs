@@ -8,7 +8,7 @@ using Orleans.AdClicks.Benchmarks.Load;
 using Orleans.AdClicks.Benchmarks.RawStore;
 using Orleans.AdClicks.Benchmarks.Reconciliation;
 
-// Commands: micro (BenchmarkDotNet: tokens, the target cache, the aggregate store's latest-version lookup, building and parsing Kusto requests), baseline-server (a bare 302 endpoint for wrk), tokens (mint tokens through the Api),
+// Commands: micro (BenchmarkDotNet: tokens, the target cache, the aggregate store's latest-version lookup, building and parsing Kusto requests, serialising and gzipping a 4 MB ADX ingestion body), baseline-server (a bare 302 endpoint for wrk), tokens (mint tokens through the Api),
 // raw-store (the Azure Table raw click store against a plain Azure.Data.Tables loop),
 // reconciliation (an hour's reconciliation run against a plain loop over the same stores),
 // counting (raw-store reads of the counting grains per 1,000 accepted events),

@@ -61,8 +61,9 @@ internal static class KustoMinuteCountSerializer
         }
     }
 
+    // With a margin over the typical row, so a full body never grows its buffer (a doubling copy of megabytes).
     private static ArrayBufferWriter<byte> NewBody(int rowsLeft, int maxBytes) =>
-        new((int)Math.Min(maxBytes, (long)rowsLeft * TypicalRowBytes));
+        new((int)Math.Min(maxBytes, (long)rowsLeft * (TypicalRowBytes + 64)));
 
     private static void Write(Utf8JsonWriter json, MinuteCountRow row, DateTime writtenAt)
     {
