@@ -56,7 +56,7 @@ public sealed class KustoIngestClientTests
     [Fact]
     public async Task Stream_ThrottledThenAccepted_Retried()
     {
-        var (client, handler) = Create(new ScriptedIngestHandler((n, _) => Task.FromResult(n == 1
+        var (client, handler) = Create(new ScriptedIngestHandler((n, _, _) => Task.FromResult(n == 1
             ? ScriptedIngestHandler.Response(HttpStatusCode.TooManyRequests, "throttled.json")
             : ScriptedIngestHandler.Response(HttpStatusCode.OK, "ingest-ok.json"))));
 

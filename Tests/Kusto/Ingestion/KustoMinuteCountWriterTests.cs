@@ -43,7 +43,7 @@ public sealed class KustoMinuteCountWriterTests : IAsyncDisposable
     public async Task Write_WhileIngestionHangs_ReturnsAtOnceAndTheRowsWait()
     {
         var release = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var handler = new ScriptedIngestHandler((_, _) => release.Task);
+        var handler = new ScriptedIngestHandler((_, _, _) => release.Task);
         var writer = Create(handler);
         await writer.WriteAsync([Row(Ad(1), 0, clicks: 1, version: 1)], Cancel);
         await AdvanceUntil(() => handler.Count == 1);
@@ -74,7 +74,7 @@ public sealed class KustoMinuteCountWriterTests : IAsyncDisposable
     [Fact]
     public async Task Commit_IngestionFailsThenSucceeds_RowsKeptThenTheHighestVersionOfEachIngestedOnce()
     {
-        var handler = new ScriptedIngestHandler((n, _) => Task.FromResult(n == 1
+        var handler = new ScriptedIngestHandler((n, _, _) => Task.FromResult(n == 1
             ? ScriptedIngestHandler.Response(HttpStatusCode.ServiceUnavailable, "server-error.json")
             : ScriptedIngestHandler.Response(HttpStatusCode.OK, "ingest-ok.json")));
         var writer = Create(handler);
@@ -96,7 +96,7 @@ public sealed class KustoMinuteCountWriterTests : IAsyncDisposable
     public async Task Commit_NewerVersionWrittenWhileItsRequestIsInFlight_StaysPendingAndGoesNext()
     {
         var first = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var handler = new ScriptedIngestHandler((n, _) => n == 1 ? first.Task : Task.FromResult(ScriptedIngestHandler.Response(HttpStatusCode.OK, "ingest-ok.json")));
+        var handler = new ScriptedIngestHandler((n, _, _) => n == 1 ? first.Task : Task.FromResult(ScriptedIngestHandler.Response(HttpStatusCode.OK, "ingest-ok.json")));
         var writer = Create(handler);
         await writer.WriteAsync([Row(Ad(1), 0, clicks: 1, version: 1)], Cancel);
         await AdvanceUntil(() => handler.Count == 1);
@@ -142,6 +142,26 @@ public sealed class KustoMinuteCountWriterTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Dispose_IngestionHangs_GivesUpAfterTheTimeoutAndLogsWhatIsLeft()
+    {
+        var handler = new ScriptedIngestHandler(async (_, _, ct) =>
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+            return ScriptedIngestHandler.Response(HttpStatusCode.OK, "ingest-ok.json");
+        });
+        var writer = Create(handler, o => o.CommitInterval = TimeSpan.FromHours(1));
+        await writer.WriteAsync([Row(Ad(1), 0, 1, 1)], Cancel);
+
+        var disposing = writer.DisposeAsync().AsTask();
+        await Eventually.MatchesAsync(() => Task.FromResult(handler.Count), c => c == 1);
+        _time.Advance(new KustoIngestionOptions().DisposeTimeout);
+        await disposing.WaitAsync(TimeSpan.FromSeconds(30), Cancel);
+
+        Assert.Equal(1, writer.PendingRows);
+        Assert.Contains(_logger.Collector.GetSnapshot(), l => l.Level == LogLevel.Error && l.Message.Contains("left 1 minute rows", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Commit_MappingMissing_LoggedCriticalRowsKeptAndRetried()
     {
         var handler = new ScriptedIngestHandler(HttpStatusCode.BadRequest, "ingest-bad-mapping.json");
@@ -170,6 +190,36 @@ public sealed class KustoMinuteCountWriterTests : IAsyncDisposable
 
         Assert.Equal(2, metrics.Sum("adclicks.kusto.ingested_rows"));
         Assert.Equal(1, metrics.Sum("adclicks.kusto.requests", "outcome=ok"));
+    }
+
+    [Fact]
+    public async Task Gauges_RowsWaiting_PendingCountAndTheOldestChangesAge()
+    {
+        var handler = new ScriptedIngestHandler(HttpStatusCode.ServiceUnavailable, "server-error.json");
+        var writer = Create(handler, o => o.CommitInterval = TimeSpan.FromHours(1));
+        var observed = new Dictionary<string, double>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == KustoIngestionMetrics.MeterName && instrument.Meter.Scope == Meters)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => observed[instrument.Name] = value);
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => observed[instrument.Name] = value);
+        listener.Start();
+
+        await writer.WriteAsync([Row(Ad(1), 0, 1, 1)], Cancel);
+        _time.Advance(TimeSpan.FromSeconds(7));
+        await writer.WriteAsync([Row(Ad(1), 0, 2, 2), Row(Ad(2), 0, 1, 1)], Cancel);
+        _time.Advance(TimeSpan.FromSeconds(3));
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(2, observed["adclicks.kusto.pending_rows"]);
+        Assert.Equal(10, observed["adclicks.kusto.oldest_pending_age"]);
     }
 
     [Fact]

@@ -11,13 +11,13 @@ namespace Orleans.AdClicks.Tests.Kusto.Ingestion;
 /// Answers streaming ingestion requests as a script says (a recorded response, or one that waits for the test),
 /// and keeps each request with its body gunzipped.
 /// </summary>
-internal sealed class ScriptedIngestHandler(Func<int, IngestRequest, Task<HttpResponseMessage>> respond) : HttpMessageHandler
+internal sealed class ScriptedIngestHandler(Func<int, IngestRequest, CancellationToken, Task<HttpResponseMessage>> respond) : HttpMessageHandler
 {
     private int _count;
 
     /// <summary>Every request answered with <paramref name="status"/> and the recorded <paramref name="frames"/>.</summary>
     public ScriptedIngestHandler(HttpStatusCode status = HttpStatusCode.OK, string frames = "ingest-ok.json")
-        : this((_, _) => Task.FromResult(Response(status, frames)))
+        : this((_, _, _) => Task.FromResult(Response(status, frames)))
     {
     }
 
@@ -42,7 +42,7 @@ internal sealed class ScriptedIngestHandler(Func<int, IngestRequest, Task<HttpRe
         var headers = request.Headers.Concat(request.Content.Headers).ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
         var recorded = new IngestRequest(request.Method, request.RequestUri!, headers, body);
         var n = Interlocked.Increment(ref _count);
-        var response = await respond(n, recorded);
+        var response = await respond(n, recorded, cancellationToken);
         // Kept once answered, so a test sees only requests whose fate is decided.
         Requests.Enqueue(recorded with { Status = response.StatusCode });
         return response;
