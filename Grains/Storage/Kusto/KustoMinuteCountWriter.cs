@@ -56,7 +56,7 @@ public sealed partial class KustoMinuteCountWriter : IMinuteCountWriter, IAsyncD
     public int PendingRows => _pending.Count;
 
     /// <summary>Puts the rows into the pending set and returns; ADX sees them after the next commit.</summary>
-    /// <exception cref="InvalidOperationException">The pending set is full: keep the rows and offer them again later.</exception>
+    /// <exception cref="KustoBacklogFullException">The pending set is full: keep the rows and offer them again later.</exception>
     public Task WriteAsync(IReadOnlyList<MinuteCountRow> rows, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -69,7 +69,7 @@ public sealed partial class KustoMinuteCountWriter : IMinuteCountWriter, IAsyncD
         if (!_pending.TryAdd(rows, _time.GetUtcNow(), out var count))
         {
             _metrics.Refused(rows.Count);
-            throw new InvalidOperationException(
+            throw new KustoBacklogFullException(
                 $"{count} minute rows already wait for Azure Data Explorer (AdClicks:Kusto:MaxPendingRows is {_options.MaxPendingRows}): the grain keeps these {rows.Count} and writes them again.");
         }
 

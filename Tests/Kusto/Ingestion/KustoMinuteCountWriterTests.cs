@@ -118,7 +118,7 @@ public sealed class KustoMinuteCountWriterTests : IAsyncDisposable
         var writer = Create(new ScriptedIngestHandler(), o => o.MaxPendingRows = 3);
         await writer.WriteAsync([Row(Ad(1), 0, 1, 1), Row(Ad(2), 0, 1, 1), Row(Ad(3), 0, 1, 1)], Cancel);
 
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => writer.WriteAsync([Row(Ad(4), 0, 1, 1)], Cancel));
+        var refused = await Assert.ThrowsAsync<KustoBacklogFullException>(() => writer.WriteAsync([Row(Ad(4), 0, 1, 1)], Cancel));
         await writer.WriteAsync([Row(Ad(2), 0, 9, 2)], Cancel);
 
         Assert.Contains("MaxPendingRows", refused.Message, StringComparison.Ordinal);
