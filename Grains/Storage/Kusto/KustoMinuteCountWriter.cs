@@ -182,8 +182,9 @@ public sealed partial class KustoMinuteCountWriter : IMinuteCountWriter, IAsyncD
         {
             await Parallel.ForEachAsync(batches, parallel, async (batch, ct) =>
             {
-                // After one failure the others would most likely fail alike: leave them for the retry.
-                if (Volatile.Read(ref failure) is not null)
+                // After throttling or a server error the others would most likely fail alike: leave them for the
+                // retry. A permanent refusal may be this body's alone, so it must not hold back the others.
+                if (Volatile.Read(ref failure) is { } earlier && !IsPermanent(earlier))
                 {
                     return;
                 }
@@ -195,7 +196,12 @@ public sealed partial class KustoMinuteCountWriter : IMinuteCountWriter, IAsyncD
                 catch (Exception exception) when (!ct.IsCancellationRequested)
                 {
                     _metrics.Request(IsPermanent(exception) ? "permanent" : "transient", batch.Rows.Count);
-                    Interlocked.CompareExchange(ref failure, exception, null);
+                    // A transient failure wins over a permanent one: it decides the shorter wait.
+                    if (Interlocked.CompareExchange(ref failure, exception, null) is { } other && IsPermanent(other) && !IsPermanent(exception))
+                    {
+                        Volatile.Write(ref failure, exception);
+                    }
+
                     return;
                 }
 

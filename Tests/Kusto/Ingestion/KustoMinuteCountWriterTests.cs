@@ -77,13 +77,14 @@ public sealed class KustoMinuteCountWriterTests : IAsyncDisposable
         var handler = new ScriptedIngestHandler((n, _, _) => Task.FromResult(n == 1
             ? ScriptedIngestHandler.Response(HttpStatusCode.ServiceUnavailable, "server-error.json")
             : ScriptedIngestHandler.Response(HttpStatusCode.OK, "ingest-ok.json")));
-        var writer = Create(handler);
+        // A backoff far longer than the steps that bring the first commit, so no retry comes before the new version.
+        var writer = Create(handler, o => (o.RetryDelay, o.MaxRetryDelay) = (TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(10)));
         await writer.WriteAsync([Row(Ad(1), 0, clicks: 1, version: 1), Row(Ad(2), 0, clicks: 5, version: 1)], Cancel);
         await AdvanceUntil(() => handler.Requests.Count == 1);
         Assert.Equal(2, writer.PendingRows);
 
         await writer.WriteAsync([Row(Ad(1), 0, clicks: 3, version: 2), Row(Ad(1), 0, clicks: 2, version: 1)], Cancel);
-        await AdvanceUntil(() => writer.PendingRows == 0);
+        await AdvanceUntil(() => writer.PendingRows == 0, TimeSpan.FromMinutes(1));
         _time.Advance(TimeSpan.FromSeconds(5));
 
         var succeeded = Assert.Single(handler.Requests, r => r.Succeeded);
@@ -176,6 +177,23 @@ public sealed class KustoMinuteCountWriterTests : IAsyncDisposable
         Assert.True(critical.Count >= 2, $"{critical.Count} critical lines");
         Assert.All(critical, l => Assert.Contains("schema.kql", l.Message, StringComparison.Ordinal));
         Assert.All(critical, l => Assert.Contains("AdMinuteAggregatesJson", l.Exception!.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Commit_OneBodyRefusedPermanently_TheOtherBodiesStillIngested()
+    {
+        var poisoned = Ad(1).ToString();
+        var handler = new ScriptedIngestHandler((_, request, _) => Task.FromResult(request.Body.Contains(poisoned, StringComparison.Ordinal)
+            ? ScriptedIngestHandler.Response(HttpStatusCode.BadRequest, "ingest-bad-mapping.json")
+            : ScriptedIngestHandler.Response(HttpStatusCode.OK, "ingest-ok.json")));
+        var writer = Create(handler, o => (o.MaxRequestBytes, o.MaxConcurrentRequests) = (1_200, 1));
+        await writer.WriteAsync([.. Enumerable.Range(1, 12).Select(i => Row(Ad(i), 0, i, 1))], Cancel);
+
+        await AdvanceUntil(() => handler.Requests.Count >= 3);
+
+        var refused = Assert.Single(handler.Requests, r => !r.Succeeded);
+        Assert.Equal(Parse(refused.Body).Count, writer.PendingRows);
+        Assert.Equal(12, handler.Requests.Sum(r => Parse(r.Body).Count));
     }
 
     [Fact]
