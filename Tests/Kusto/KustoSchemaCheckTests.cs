@@ -15,12 +15,16 @@ public sealed class KustoSchemaCheckTests(KustoParser parser) : IClassFixture<Ku
     [Fact]
     public async Task Check_DatabaseAsSchemaKqlMakesIt_PassesAfterAskingForEachObject()
     {
-        var handler = new RecordingKustoHandler((HttpStatusCode.OK, "mgmt-database-schema.json"), (HttpStatusCode.OK, "mgmt-mappings.json"), (HttpStatusCode.OK, "mgmt-streaming-policy.json"));
+        var handler = Responses("mgmt-database-schema.json", "mgmt-mappings.json", "mgmt-streaming-policy.json");
 
         await Check(handler);
 
         Assert.Equal(
-            [".show database schema as json", ".show table AdMinuteAggregates ingestion json mappings", ".show table AdMinuteAggregates policy streamingingestion"],
+        [
+            ".show database schema as json",
+            ".show table AdMinuteAggregates ingestion json mappings", ".show table AdMinuteAggregates policy streamingingestion",
+            ".show table ReconciliationMismatches ingestion json mappings", ".show table ReconciliationMismatches policy streamingingestion",
+        ],
             handler.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("csl").GetString()));
         Assert.All(handler.Requests, r => Assert.Equal("/v1/rest/mgmt", r.Uri.AbsolutePath));
     }
@@ -32,7 +36,7 @@ public sealed class KustoSchemaCheckTests(KustoParser parser) : IClassFixture<Ku
     [InlineData("mgmt-database-schema.json", "mgmt-mappings.json", "mgmt-streaming-policy-unset.json", "streaming ingestion policy of table AdMinuteAggregates is not enabled")]
     public async Task Check_AnObjectMissing_RefusesNamingItAndSchemaKql(string schema, string mappings, string policy, string problem)
     {
-        var handler = new RecordingKustoHandler((HttpStatusCode.OK, schema), (HttpStatusCode.OK, mappings), (HttpStatusCode.OK, policy));
+        var handler = Responses(schema, mappings, policy);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Check(handler));
 
@@ -42,7 +46,7 @@ public sealed class KustoSchemaCheckTests(KustoParser parser) : IClassFixture<Ku
     }
 
     [Fact]
-    public async Task Check_NoTable_NamesTableAndViewWithoutAskingForTheTablesPolicies()
+    public async Task Check_NoTable_NamesEachTableAndTheViewWithoutAskingForTheTablesPolicies()
     {
         var handler = new RecordingKustoHandler((HttpStatusCode.OK, "mgmt-database-schema-no-table.json"), (HttpStatusCode.BadRequest, "mgmt-bad-request.json"));
 
@@ -50,6 +54,7 @@ public sealed class KustoSchemaCheckTests(KustoParser parser) : IClassFixture<Ku
 
         Assert.Single(handler.Requests);
         Assert.Contains("table AdMinuteAggregates is missing", error.Message, StringComparison.Ordinal);
+        Assert.Contains("table ReconciliationMismatches is missing", error.Message, StringComparison.Ordinal);
         Assert.Contains("materialized view AdMinuteLatest is missing", error.Message, StringComparison.Ordinal);
     }
 
@@ -68,14 +73,14 @@ public sealed class KustoSchemaCheckTests(KustoParser parser) : IClassFixture<Ku
     {
         var schema = KustoSchemaDefinition.Schema;
 
-        Assert.Equal(KustoAggregateTable.Name, schema.Table);
-        Assert.Equal(KustoAggregateTable.JsonMapping, schema.Mapping);
-        Assert.Equal(KustoAggregateTable.LatestView, schema.View);
-        Assert.Equal(KustoAggregateTable.Name, schema.ViewSource);
-        Assert.True(schema.StreamingIngestion);
+        var aggregates = schema[KustoAggregateTable.Name];
+        Assert.Equal(KustoAggregateTable.JsonMapping, aggregates.Mapping);
+        Assert.True(aggregates.StreamingIngestion);
         Assert.Equal(["AdId:guid", "Shard:int", "CampaignId:guid", "AdvertiserId:guid", "Minute:datetime", "Clicks:long", "Impressions:long", "Version:long", "WrittenAt:datetime"],
-            schema.Columns.Select(c => $"{c.Name}:{c.Type}"));
-        Assert.Equal(schema.Columns.Select(c => c.Name), schema.MappingColumns);
+            aggregates.Columns.Select(c => $"{c.Name}:{c.Type}"));
+        Assert.Equal(aggregates.Columns.Select(c => c.Name), aggregates.MappingColumns);
+        Assert.Equal(new KustoSchemaDefinition.View(KustoAggregateTable.LatestView, KustoAggregateTable.Name), Assert.Single(schema.Views));
+        Assert.Equal([KustoAggregateTable.Name, "ReconciliationMismatches"], schema.Tables.Select(t => t.Name));
     }
 
     [Fact]
@@ -93,9 +98,14 @@ public sealed class KustoSchemaCheckTests(KustoParser parser) : IClassFixture<Ku
 
         var results = await parser.DiagnoseAsync(commands, Cancel);
 
-        Assert.Equal(3, commands.Count);
+        Assert.Equal(1 + 2 * KustoSchemaDefinition.Schema.Tables.Count, commands.Count);
         Assert.All(commands, c => Assert.True(results[c.Item1].Count == 0, $"{c.Item2}: {string.Join("; ", results[c.Item1])}"));
     }
+
+    // The database answer, then the given mappings and policy for the aggregates and good ones for the mismatches table.
+    private static RecordingKustoHandler Responses(string schema, string mappings, string policy) => new(
+        (HttpStatusCode.OK, schema), (HttpStatusCode.OK, mappings), (HttpStatusCode.OK, policy),
+        (HttpStatusCode.OK, "mgmt-mappings-mismatches.json"), (HttpStatusCode.OK, "mgmt-streaming-policy.json"));
 
     private static Task Check(RecordingKustoHandler handler)
     {
@@ -110,9 +120,10 @@ public sealed class KustoSchemaCheckTests(KustoParser parser) : IClassFixture<Ku
         public static readonly DefinitionComparer Instance = new();
 
         public bool Equals(KustoSchemaDefinition? x, KustoSchemaDefinition? y) =>
-            x is not null && y is not null && x.Table == y.Table && x.Columns.SequenceEqual(y.Columns) && x.Mapping == y.Mapping
-            && x.MappingColumns.SequenceEqual(y.MappingColumns) && x.StreamingIngestion == y.StreamingIngestion && x.View == y.View && x.ViewSource == y.ViewSource;
+            x is not null && y is not null && x.Views.SequenceEqual(y.Views) && x.Tables.Count == y.Tables.Count
+            && x.Tables.Zip(y.Tables).All(p => p.First.Name == p.Second.Name && p.First.Columns.SequenceEqual(p.Second.Columns) && p.First.Mapping == p.Second.Mapping
+                && p.First.MappingColumns.SequenceEqual(p.Second.MappingColumns) && p.First.StreamingIngestion == p.Second.StreamingIngestion);
 
-        public int GetHashCode(KustoSchemaDefinition obj) => obj.Table.GetHashCode(StringComparison.Ordinal);
+        public int GetHashCode(KustoSchemaDefinition obj) => obj.Tables.Count;
     }
 }

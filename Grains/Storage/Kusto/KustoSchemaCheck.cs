@@ -5,8 +5,8 @@ namespace Orleans.AdClicks.Storage.Kusto;
 
 /// <summary>
 /// Checks at startup that the ADX database holds what infra/kusto/schema.kql creates (the file is embedded and read,
-/// so it stays the one source): the table with each column and type, the JSON ingestion mapping with each column, the
-/// table's streaming ingestion policy, and the latest-version materialized view over the table. The process refuses
+/// so it stays the one source): each table with each column and type, its JSON ingestion mapping with each column and
+/// its streaming ingestion policy, and each materialized view over its table. The process refuses
 /// to start rather than write into a wrong schema.
 /// </summary>
 public sealed class KustoSchemaCheck(KustoManagementClient client)
@@ -25,7 +25,7 @@ public sealed class KustoSchemaCheck(KustoManagementClient client)
 
     /// <summary>Every command the check can send, for the parser test.</summary>
     internal static IEnumerable<string> Commands(KustoSchemaDefinition schema) =>
-        [DatabaseSchemaCommand, MappingsCommand(schema.Table), StreamingPolicyCommand(schema.Table)];
+        [DatabaseSchemaCommand, .. schema.Tables.SelectMany(t => new[] { MappingsCommand(t.Name), StreamingPolicyCommand(t.Name) })];
 
     /// <summary>Throws unless the database matches the embedded infra/kusto/schema.kql.</summary>
     /// <exception cref="InvalidOperationException">Names each missing or wrong object and says to apply infra/kusto/schema.kql.</exception>
@@ -39,32 +39,36 @@ public sealed class KustoSchemaCheck(KustoManagementClient client)
         var json = result.Primary.Rows.Count > 0 ? result.Primary.Text(result.Primary.Rows[0], "DatabaseSchema") : null;
         using var document = JsonDocument.Parse(json ?? "{}");
         var databaseSchema = Database(document.RootElement, database);
-        var hasTable = TryChild(databaseSchema, "Tables", schema.Table, out var table);
-        if (!hasTable)
+        foreach (var expected in schema.Tables)
         {
-            problems.Add($"table {schema.Table} is missing");
-        }
-        else
-        {
-            CheckColumns(schema, table, problems);
-        }
-
-        if (!TryChild(databaseSchema, "MaterializedViews", schema.View, out var view))
-        {
-            problems.Add($"materialized view {schema.View} is missing");
-        }
-        else if (Text(view, "SourceTable") is { } source && !string.Equals(source, schema.ViewSource, StringComparison.Ordinal))
-        {
-            problems.Add($"materialized view {schema.View} reads table {source}, not {schema.ViewSource}");
-        }
-
-        // Both commands fail on a missing table, which is already named.
-        if (hasTable)
-        {
-            await CheckMappingAsync(database, schema, problems, cancellationToken).ConfigureAwait(false);
-            if (schema.StreamingIngestion)
+            if (!TryChild(databaseSchema, "Tables", expected.Name, out var table))
             {
-                await CheckStreamingAsync(database, schema, problems, cancellationToken).ConfigureAwait(false);
+                // Its mapping and policy commands would fail on the missing table, which is named already.
+                problems.Add($"table {expected.Name} is missing");
+                continue;
+            }
+
+            CheckColumns(expected, table, problems);
+            if (expected.Mapping is not null)
+            {
+                await CheckMappingAsync(database, expected, problems, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (expected.StreamingIngestion)
+            {
+                await CheckStreamingAsync(database, expected, problems, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var expected in schema.Views)
+        {
+            if (!TryChild(databaseSchema, "MaterializedViews", expected.Name, out var view))
+            {
+                problems.Add($"materialized view {expected.Name} is missing");
+            }
+            else if (Text(view, "SourceTable") is { } source && !string.Equals(source, expected.Source, StringComparison.Ordinal))
+            {
+                problems.Add($"materialized view {expected.Name} reads table {source}, not {expected.Source}");
             }
         }
 
@@ -76,31 +80,31 @@ public sealed class KustoSchemaCheck(KustoManagementClient client)
         }
     }
 
-    private static void CheckColumns(KustoSchemaDefinition schema, JsonElement table, List<string> problems)
+    private static void CheckColumns(KustoSchemaDefinition.Table expected, JsonElement table, List<string> problems)
     {
         var actual = table.TryGetProperty("OrderedColumns", out var columns) && columns.ValueKind == JsonValueKind.Array
             ? columns.EnumerateArray().Where(c => Text(c, "Name") is not null).ToDictionary(c => Text(c, "Name")!, c => Text(c, "CslType"), StringComparer.Ordinal)
             : [];
-        foreach (var column in schema.Columns)
+        foreach (var column in expected.Columns)
         {
             if (!actual.TryGetValue(column.Name, out var type))
             {
-                problems.Add($"table {schema.Table} has no column {column.Name} ({column.Type})");
+                problems.Add($"table {expected.Name} has no column {column.Name} ({column.Type})");
             }
             else if (!string.Equals(type, column.Type, StringComparison.OrdinalIgnoreCase))
             {
-                problems.Add($"column {schema.Table}.{column.Name} is {type}, not {column.Type}");
+                problems.Add($"column {expected.Name}.{column.Name} is {type}, not {column.Type}");
             }
         }
     }
 
-    private async Task CheckMappingAsync(string database, KustoSchemaDefinition schema, List<string> problems, CancellationToken cancellationToken)
+    private async Task CheckMappingAsync(string database, KustoSchemaDefinition.Table expected, List<string> problems, CancellationToken cancellationToken)
     {
-        var mappings = (await client.ExecuteAsync(database, MappingsCommand(schema.Table), cancellationToken: cancellationToken).ConfigureAwait(false)).Primary;
-        var mapping = mappings.Rows.FirstOrDefault(r => mappings.Text(r, "Name") == schema.Mapping);
+        var mappings = (await client.ExecuteAsync(database, MappingsCommand(expected.Name), cancellationToken: cancellationToken).ConfigureAwait(false)).Primary;
+        var mapping = mappings.Rows.FirstOrDefault(r => mappings.Text(r, "Name") == expected.Mapping);
         if (mapping is null)
         {
-            problems.Add($"json ingestion mapping {schema.Mapping} of table {schema.Table} is missing");
+            problems.Add($"json ingestion mapping {expected.Mapping} of table {expected.Name} is missing");
             return;
         }
 
@@ -108,20 +112,20 @@ public sealed class KustoSchemaCheck(KustoManagementClient client)
         var mapped = definition.RootElement.ValueKind == JsonValueKind.Array
             ? definition.RootElement.EnumerateArray().Select(m => Text(m, "column") ?? Text(m, "Column")).ToHashSet(StringComparer.Ordinal)
             : [];
-        foreach (var column in schema.MappingColumns.Where(c => !mapped.Contains(c)))
+        foreach (var column in expected.MappingColumns.Where(c => !mapped.Contains(c)))
         {
-            problems.Add($"json ingestion mapping {schema.Mapping} does not map column {column}");
+            problems.Add($"json ingestion mapping {expected.Mapping} does not map column {column}");
         }
     }
 
-    private async Task CheckStreamingAsync(string database, KustoSchemaDefinition schema, List<string> problems, CancellationToken cancellationToken)
+    private async Task CheckStreamingAsync(string database, KustoSchemaDefinition.Table expected, List<string> problems, CancellationToken cancellationToken)
     {
-        var policies = (await client.ExecuteAsync(database, StreamingPolicyCommand(schema.Table), cancellationToken: cancellationToken).ConfigureAwait(false)).Primary;
+        var policies = (await client.ExecuteAsync(database, StreamingPolicyCommand(expected.Name), cancellationToken: cancellationToken).ConfigureAwait(false)).Primary;
         var policy = policies.Rows.Count > 0 ? policies.Text(policies.Rows[0], "Policy") : null;
         using var document = JsonDocument.Parse(policy ?? "{}");
         if (!(document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("IsEnabled", out var enabled) && enabled.ValueKind == JsonValueKind.True))
         {
-            problems.Add($"streaming ingestion policy of table {schema.Table} is not enabled");
+            problems.Add($"streaming ingestion policy of table {expected.Name} is not enabled");
         }
     }
 

@@ -5,16 +5,10 @@ namespace Orleans.AdClicks.Storage.Kusto;
 
 /// <summary>
 /// What infra/kusto/schema.kql creates, read from the file itself (embedded in this assembly) so that it stays the
-/// one source: the table and its typed columns, the JSON ingestion mapping, the streaming policy, the latest-version view.
+/// one source: each table with its typed columns, its JSON ingestion mapping and its streaming policy, and each
+/// materialized view with the table it reads.
 /// </summary>
-internal sealed partial record KustoSchemaDefinition(
-    string Table,
-    IReadOnlyList<KustoSchemaDefinition.Column> Columns,
-    string Mapping,
-    IReadOnlyList<string> MappingColumns,
-    bool StreamingIngestion,
-    string View,
-    string ViewSource)
+internal sealed partial record KustoSchemaDefinition(IReadOnlyList<KustoSchemaDefinition.Table> Tables, IReadOnlyList<KustoSchemaDefinition.View> Views)
 {
     private const string ResourceName = "Orleans.AdClicks.Storage.Kusto.schema.kql";
 
@@ -29,8 +23,12 @@ internal sealed partial record KustoSchemaDefinition(
     /// <summary>infra/kusto/schema.kql as this build embeds it.</summary>
     public static KustoSchemaDefinition Schema => Embedded.Value;
 
+    /// <summary>The table named <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">The file creates no such table.</exception>
+    public Table this[string name] => Tables.FirstOrDefault(t => t.Name == name) ?? throw new KeyNotFoundException($"infra/kusto/schema.kql creates no table {name}.");
+
     /// <summary>Reads the commands of a schema file: one per block, blocks separated by blank lines, comment lines ignored.</summary>
-    /// <exception cref="InvalidOperationException">The file lacks the table, the mapping or the view.</exception>
+    /// <exception cref="InvalidOperationException">The file creates no table.</exception>
     public static KustoSchemaDefinition Parse(string schemaKql)
     {
         var commands = Regex.Split(schemaKql, @"\r?\n\s*\r?\n")
@@ -38,23 +36,30 @@ internal sealed partial record KustoSchemaDefinition(
             .Where(c => c.Length > 0)
             .ToList();
 
-        var table = One(commands, TableCommand(), "a .create-merge table command");
-        var columns = table.Groups[2].Value.Split(',')
-            .Select(c => c.Split(':', 2))
-            .Select(p => new Column(p[0].Trim(), p[1].Trim()))
-            .ToList();
-        var mapping = One(commands, MappingCommand(), "a json ingestion mapping");
-        using var mappingJson = JsonDocument.Parse(mapping.Groups[3].Value);
-        var mappingColumns = mappingJson.RootElement.EnumerateArray().Select(m => m.GetProperty("column").GetString()!).ToList();
-        var view = One(commands, ViewCommand(), "a materialized view");
-        var streaming = commands.Select(c => StreamingCommand().Match(c)).Any(m => m.Success && m.Groups[1].Value == table.Groups[1].Value);
+        var mappings = Matches(commands, MappingCommand()).ToDictionary(m => m.Groups[1].Value, m => m);
+        var streaming = Matches(commands, StreamingCommand()).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        var tables = Matches(commands, TableCommand()).Select(table =>
+        {
+            var name = table.Groups[1].Value;
+            var columns = table.Groups[2].Value.Split(',').Select(c => c.Split(':', 2)).Select(p => new Column(p[0].Trim(), p[1].Trim())).ToList();
+            if (!mappings.TryGetValue(name, out var mapping))
+            {
+                return new Table(name, columns, null, [], streaming.Contains(name));
+            }
 
-        return new KustoSchemaDefinition(table.Groups[1].Value, columns, mapping.Groups[2].Value, mappingColumns, streaming, view.Groups[1].Value, view.Groups[2].Value);
+            using var json = JsonDocument.Parse(mapping.Groups[3].Value);
+            var mapped = json.RootElement.EnumerateArray().Select(m => m.GetProperty("column").GetString()!).ToList();
+            return new Table(name, columns, mapping.Groups[2].Value, mapped, streaming.Contains(name));
+        }).ToList();
+        var views = Matches(commands, ViewCommand()).Select(m => new View(m.Groups[1].Value, m.Groups[2].Value)).ToList();
+
+        return tables.Count == 0
+            ? throw new InvalidOperationException("infra/kusto/schema.kql creates no table.")
+            : new KustoSchemaDefinition(tables, views);
     }
 
-    private static Match One(List<string> commands, Regex pattern, string what) =>
-        commands.Select(c => pattern.Match(c)).FirstOrDefault(m => m.Success)
-        ?? throw new InvalidOperationException($"infra/kusto/schema.kql has no {what}.");
+    private static IEnumerable<Match> Matches(List<string> commands, Regex pattern) =>
+        commands.Select(c => pattern.Match(c)).Where(m => m.Success);
 
     [GeneratedRegex(@"^\.create-merge table (\w+) \(([^)]*)\)$")]
     private static partial Regex TableCommand();
@@ -68,6 +73,12 @@ internal sealed partial record KustoSchemaDefinition(
     [GeneratedRegex(@"^\.create[\w -]* materialized-view(?: with \([^)]*\))? (\w+) on table (\w+)")]
     private static partial Regex ViewCommand();
 
+    /// <summary>A table, its columns, its JSON ingestion mapping (null when the file makes none) and whether streaming ingestion is enabled on it.</summary>
+    public sealed record Table(string Name, IReadOnlyList<Column> Columns, string? Mapping, IReadOnlyList<string> MappingColumns, bool StreamingIngestion);
+
     /// <summary>A column and its Kusto type.</summary>
     public sealed record Column(string Name, string Type);
+
+    /// <summary>A materialized view and the table it reads.</summary>
+    public sealed record View(string Name, string Source);
 }

@@ -247,8 +247,9 @@ public sealed class KustoMinuteCountWriterTests : IAsyncDisposable
 
         using var row = JsonDocument.Parse(batch.Json);
 
-        Assert.Equal(KustoSchemaDefinition.Schema.MappingColumns, row.RootElement.EnumerateObject().Select(p => p.Name));
-        Assert.Equal(KustoSchemaDefinition.Schema.Columns.Select(c => c.Name), row.RootElement.EnumerateObject().Select(p => p.Name));
+        var table = KustoSchemaDefinition.Schema[KustoAggregateTable.Name];
+        Assert.Equal(table.MappingColumns, row.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(table.Columns.Select(c => c.Name), row.RootElement.EnumerateObject().Select(p => p.Name));
     }
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
