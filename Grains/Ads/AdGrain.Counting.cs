@@ -155,6 +155,9 @@ public sealed partial class AdGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ad {AdKey}: writing {Rows} minute counts failed; retrying")]
     private partial void LogFlushFailed(Exception ex, string adKey, int rows);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Ad {AdKey}: {Rows} minute counts kept dirty, the aggregate store's backlog is full: {Reason}")]
+    private partial void LogFlushDeferred(string adKey, int rows, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ad {AdKey}: recounting {Minutes} minutes from the raw store failed; they are recounted at the next flush")]
     private partial void LogRecountFailed(Exception ex, string adKey, int minutes);
 

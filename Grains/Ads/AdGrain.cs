@@ -115,6 +115,13 @@ public sealed partial class AdGrain(
         {
             await aggregates.WriteAsync(rows, cancellationToken);
         }
+        catch (AggregateBacklogFullException ex)
+        {
+            // Expected while the backend is slow or away, and the store logs and measures its backlog itself: one
+            // quiet line per grain and tick, no stack trace. The rows stay dirty as after any failed write.
+            LogFlushDeferred(_key.ToString(), rows.Count, ex.Message);
+            return false;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Rows stay dirty and are written with a newer version on the next tick.
