@@ -120,6 +120,8 @@ public static class AdClicksSiloBuilderExtensions
         silo.Services.AddSingleton(Options.Create(reconciliation));
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<ReconciliationMetrics>();
+        // Nothing to export to on the embedded store; a backend with a mismatch table registers its own log after this.
+        silo.Services.TryAddSingleton<IReconciliationMismatchLog, NoReconciliationMismatchLog>();
 
         // Orleans refuses reminders under a minute unless told; tests run reconciliation every few seconds.
         var shortest = new[] { reconciliation.Period, reconciliation.ResumePeriod, TimeSpan.FromMinutes(1) }.Min();

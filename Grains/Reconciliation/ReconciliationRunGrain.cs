@@ -13,6 +13,7 @@ namespace Orleans.AdClicks.Reconciliation;
 public sealed partial class ReconciliationRunGrain(
     [PersistentState("run", Constants.GrainStore)] IPersistentState<ReconciliationRunState> run,
     IOptions<ReconciliationOptions> options,
+    IReconciliationMismatchLog mismatchLog,
     ReconciliationMetrics metrics,
     TimeProvider time,
     ILogger<ReconciliationRunGrain> logger)
@@ -154,6 +155,21 @@ public sealed partial class ReconciliationRunGrain(
     {
         var now = time.GetUtcNow();
         var report = run.State.Current! with { CompletedAt = now, LastError = null };
+
+        // Exported before the run is marked complete: a failed export leaves the run current (all slices done), and the
+        // resume reminder comes back here and exports again. The log may so receive a run twice; its readers deduplicate.
+        try
+        {
+            await mismatchLog.ExportAsync(report);
+        }
+        catch (Exception ex)
+        {
+            LogExportFailed(ex, _hour, report.RunId);
+            run.State.Current = run.State.Current! with { LastError = $"Exporting the mismatches: {ex.Message}" };
+            await run.WriteStateAsync();
+            return;
+        }
+
         run.State.Completed = [.. run.State.Completed.TakeLast(KeptReports - 1), report];
         run.State.Current = null;
         run.State.DoneSlices.Clear();
@@ -179,6 +195,9 @@ public sealed partial class ReconciliationRunGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation of {Hour:O}: slice {Slice} failed; it is retried")]
     private partial void LogSliceFailed(Exception ex, DateTimeOffset hour, int slice);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation of {Hour:O}: exporting the mismatches of run {RunId} failed; the run stays unfinished and the export is retried")]
+    private partial void LogExportFailed(Exception ex, DateTimeOffset hour, Guid runId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation of {Hour:O} was interrupted; it resumes with the slices not done")]
     private partial void LogInterrupted(Exception ex, DateTimeOffset hour);

@@ -90,7 +90,7 @@ public sealed class KustoIngestClientTests
         Assert.Equal(0, handler.Count);
     }
 
-    private static string Normalised(string name, string value) => name.ToLowerInvariant() switch
+    internal static string Normalised(string name, string value) => name.ToLowerInvariant() switch
     {
         "authorization" => value.Replace(ScopeRecordingCredential.Token, "{token}", StringComparison.Ordinal),
         "x-ms-client-request-id" => Guid.TryParse(value[(value.IndexOf(';') + 1)..], out _) ? $"{value[..(value.IndexOf(';') + 1)]}{{guid}}" : value,
