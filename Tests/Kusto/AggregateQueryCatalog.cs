@@ -31,6 +31,11 @@ internal static class AggregateQueryCatalog
         }
 
         yield return ("hour", AggregateQuery.Hour(From, AdSlice.Of(Ad)));
+        for (var piece = 0; piece < AggregateQuery.HourPieces; piece++)
+        {
+            yield return ($"hour-piece-{piece:x}", AggregateQuery.HourPiece(From, AdSlice.Of(Ad), piece));
+        }
+
         yield return ("latest-version", AggregateQuery.LatestVersion(new AdKey(Ad, 3)));
     }
 

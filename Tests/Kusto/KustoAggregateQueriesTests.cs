@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Orleans.AdClicks.Events;
 using Orleans.AdClicks.Models;
 using Orleans.AdClicks.Storage.Aggregates;
@@ -58,17 +59,42 @@ public sealed class KustoAggregateQueriesTests
     }
 
     [Fact]
-    public async Task Hour_RecordedFrames_EveryColumnOfTheRows()
+    public async Task Hour_RecordedFrames_SixteenPiecesByTheNextHexDigit_RowsMergedInOrder_EveryColumn()
     {
-        var (queries, _) = Create((HttpStatusCode.OK, "aggregates-hour.json"));
+        // Ad is 6f1…: piece 1 answers its rows, piece e another ad's, the others nothing.
+        var other = Guid.Parse("6fe04d2a-9b1c-4e5f-8a7b-c3d2e1f0a9b8");
+        var (queries, handler) = Create(
+        [
+            (HttpStatusCode.OK, "aggregates-hour-empty.json"), (HttpStatusCode.OK, "aggregates-hour.json"),
+            .. Enumerable.Repeat((HttpStatusCode.OK, "aggregates-hour-empty.json"), 12),
+            (HttpStatusCode.OK, "aggregates-hour-6fe.json"), (HttpStatusCode.OK, "aggregates-hour-empty.json"),
+        ]);
 
         var rows = await queries.ReadHourAsync(From, AdSlice.Of(Ad), Ct);
 
         Assert.Equal(
+            Enumerable.Range(0, 16).Select(piece => "6f" + piece.ToString("x", System.Globalization.CultureInfo.InvariantCulture)),
+            handler.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("properties").GetProperty("Parameters").GetProperty("adIdPrefix").GetString()));
+        Assert.Equal(
         [
             new MinuteCountRow(Ad, 0, Campaign, Advertiser, From, 5, 50, 639028800000000000),
             new MinuteCountRow(Ad, 3, Campaign, Advertiser, From.AddMinutes(59), 0, 12, 639028800000000001),
+            new MinuteCountRow(other, 0, Campaign, Advertiser, From, 5, 50, 639028800000000007),
+            new MinuteCountRow(other, 3, Campaign, Advertiser, From.AddMinutes(59), 0, 12, 639028800000000008),
         ], rows);
+    }
+
+    [Fact]
+    public async Task Hour_EveryPiece_UnderItsOwnRowCap()
+    {
+        var (queries, handler) = Create((HttpStatusCode.OK, "aggregates-hour-empty.json"));
+
+        await queries.ReadHourAsync(From, AdSlice.Of(Ad), Ct);
+
+        Assert.Equal(16, handler.Requests.Count);
+        Assert.All(handler.Requests, r => Assert.Equal(
+            new KustoAggregateQueriesOptions().HourRead.MaxRecords,
+            JsonDocument.Parse(r.Body).RootElement.GetProperty("properties").GetProperty("Options").GetProperty("truncationmaxrecords").GetInt64()));
     }
 
     [Fact]

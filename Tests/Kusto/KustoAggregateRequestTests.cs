@@ -39,7 +39,9 @@ public sealed class KustoAggregateRequestTests
 
         await SendAsync(queries, kind);
 
-        var actual = Normalised(Assert.Single(handler.Requests));
+        // The hour is read in 16 pieces that differ only in the prefix (KustoAggregateQueriesTests): the file holds the first.
+        Assert.Equal(kind == "hour" ? 16 : 1, handler.Requests.Count);
+        var actual = Normalised(handler.Requests[0]);
         var path = Path.Combine(RequestsDirectory(), kind + ".json");
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {

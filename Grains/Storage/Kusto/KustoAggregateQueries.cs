@@ -46,12 +46,22 @@ public sealed class KustoAggregateQueries(KustoQueryClient client, string databa
     /// <inheritdoc />
     public async Task<IReadOnlyList<MinuteCountRow>> ReadHourAsync(DateTimeOffset hour, int slice, CancellationToken cancellationToken = default)
     {
-        var result = await RunAsync(AggregateQuery.Hour(hour, slice), _options.HourRead, cancellationToken).ConfigureAwait(false);
-        var (ad, shard, campaign, advertiser) = (result.Ordinal("AdId"), result.Ordinal("Shard"), result.Ordinal("CampaignId"), result.Ordinal("AdvertiserId"));
-        var (minute, clicks, impressions, version) = (result.Ordinal("Minute"), result.Ordinal("Clicks"), result.Ordinal("Impressions"), result.Ordinal("Version"));
-        return [.. result.Rows.Select(row => new MinuteCountRow(
-            RequiredGuid(row[ad], "AdId", result), (int)Long(row[shard]), Guid(row[campaign]), Guid(row[advertiser]),
-            RequiredTime(row[minute], "Minute", result), Long(row[clicks]), Long(row[impressions]), Long(row[version])))];
+        // A whole slice-hour at 2 million ads (~470,000 rows, ~90 MB of JSON) is above the server's result size cap,
+        // so it is read in pieces (see KustoAggregateQueriesOptions.HourRead), one after another: a slice worker
+        // holds one piece's answer at a time besides the rows so far, and a run already reads a few slices at once.
+        // Pieces in order keep the slice's order; an ad's rows all come from one piece, so each ad is read at one moment.
+        var rows = new List<MinuteCountRow>();
+        for (var piece = 0; piece < AggregateQuery.HourPieces; piece++)
+        {
+            var result = await RunAsync(AggregateQuery.HourPiece(hour, slice, piece), _options.HourRead, cancellationToken).ConfigureAwait(false);
+            var (ad, shard, campaign, advertiser) = (result.Ordinal("AdId"), result.Ordinal("Shard"), result.Ordinal("CampaignId"), result.Ordinal("AdvertiserId"));
+            var (minute, clicks, impressions, version) = (result.Ordinal("Minute"), result.Ordinal("Clicks"), result.Ordinal("Impressions"), result.Ordinal("Version"));
+            rows.AddRange(result.Rows.Select(row => new MinuteCountRow(
+                RequiredGuid(row[ad], "AdId", result), (int)Long(row[shard]), Guid(row[campaign]), Guid(row[advertiser]),
+                RequiredTime(row[minute], "Minute", result), Long(row[clicks]), Long(row[impressions]), Long(row[version]))));
+        }
+
+        return rows;
     }
 
     private Task<KustoQueryResult> RunAsync(AggregateQuery query, KustoQueryOptions limits, CancellationToken cancellationToken)

@@ -36,8 +36,11 @@ public sealed record AggregateQuery
     /// <summary>A filter on one advertiser's rows, besides the tenant's.</summary>
     public Guid? AdvertiserId { get; private init; }
 
-    /// <summary>The ads of one <see cref="AdSlice"/>: ad ids starting with its two hex digits.</summary>
-    public string? SlicePrefix { get; private init; }
+    /// <summary>
+    /// The ads whose id (lowercase "D" text) starts with these hex digits: the two of one <see cref="AdSlice"/>, or
+    /// three for one of its <see cref="HourPieces"/> pieces.
+    /// </summary>
+    public string? AdIdPrefix { get; private init; }
 
     /// <summary>The bucket size of <see cref="AggregateGrouping.Buckets"/>.</summary>
     public Granularity Granularity { get; private init; }
@@ -84,11 +87,28 @@ public sealed record AggregateQuery
         };
     }
 
+    /// <summary>The pieces <see cref="HourPiece"/> cuts a slice's hour into: one per hex digit after the slice's two.</summary>
+    public const int HourPieces = 16;
+
     /// <summary>Reconciliation's read: every row of the ads of <paramref name="slice"/> in the UTC hour starting at <paramref name="hour"/>.</summary>
-    public static AggregateQuery Hour(DateTimeOffset hour, int slice)
+    public static AggregateQuery Hour(DateTimeOffset hour, int slice) => HourOf(hour, AdSlice.Prefix(slice));
+
+    /// <summary>
+    /// One of the <see cref="HourPieces"/> pieces of <see cref="Hour"/>: the rows of the slice's ads whose third hex
+    /// digit is <paramref name="piece"/>, for a store that caps the size of an answer. The pieces in order, each in
+    /// its own order, are the slice's rows in <see cref="Hour"/>'s order, and all rows of an ad are in one piece.
+    /// </summary>
+    public static AggregateQuery HourPiece(DateTimeOffset hour, int slice, int piece)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(piece);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(piece, HourPieces);
+        return HourOf(hour, AdSlice.Prefix(slice) + piece.ToString("x", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static AggregateQuery HourOf(DateTimeOffset hour, string adIdPrefix)
     {
         MinuteBucket.ThrowIfNotHourStart(hour);
-        return new(AggregateGrouping.Rows, AnalyticsTenant.All) { From = hour, To = hour.AddHours(1), SlicePrefix = AdSlice.Prefix(slice) };
+        return new(AggregateGrouping.Rows, AnalyticsTenant.All) { From = hour, To = hour.AddHours(1), AdIdPrefix = adIdPrefix };
     }
 
     /// <summary>An ad shard's highest version, which its counting grain must exceed.</summary>

@@ -56,9 +56,9 @@ public static class DuckDbSqlRenderer
             Filter("shard = $shard", "shard", shard);
         }
 
-        if (query.SlicePrefix is { } slice)
+        if (query.AdIdPrefix is { } prefix)
         {
-            Filter("starts_with(CAST(ad_id AS VARCHAR), $slice)", "slice", slice);
+            Filter("starts_with(CAST(ad_id AS VARCHAR), $adIdPrefix)", "adIdPrefix", prefix);
         }
 
         if (query.From is { } from)

@@ -48,9 +48,9 @@ public static class KqlRenderer
         }
 
         // tostring(guid) is lowercase "D" form, as AdSlice.Prefix spells the slice.
-        if (query.SlicePrefix is { } slice)
+        if (query.AdIdPrefix is { } prefix)
         {
-            Filter("tostring(AdId) startswith_cs slice", KustoParameter.String("slice", slice));
+            Filter("tostring(AdId) startswith_cs adIdPrefix", KustoParameter.String("adIdPrefix", prefix));
         }
 
         if (query.From is { } from)
