@@ -44,7 +44,11 @@ public sealed class DuckDbAggregateStore : IMinuteCountWriter, IAggregateQueries
 
     /// <inheritdoc />
     public Task<IReadOnlyList<MinuteCountRow>> ReadHourAsync(DateTimeOffset hour, int slice, CancellationToken cancellationToken = default) =>
-        QueryAsync(AggregateQuery.Hour(hour, slice), reader => new MinuteCountRow(
+        ReadRowsAsync(AggregateQuery.Hour(hour, slice), cancellationToken);
+
+    /// <summary>The rows a query of <see cref="AggregateGrouping.Rows"/> names (the hour, or one piece of it for the oracle tests).</summary>
+    internal Task<IReadOnlyList<MinuteCountRow>> ReadRowsAsync(AggregateQuery query, CancellationToken cancellationToken = default) =>
+        QueryAsync(query, reader => new MinuteCountRow(
             reader.GetGuid(0), reader.GetInt32(1), reader.GetGuid(2), reader.GetGuid(3), AsUtc(reader.GetDateTime(4)),
             reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7)), cancellationToken);
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.AdClicks.Events;
 using Orleans.AdClicks.Models;
 using Orleans.AdClicks.Storage.Aggregates;
+using Orleans.AdClicks.Storage.Aggregates.Queries;
 using Orleans.AdClicks.Tests.Infrastructure;
 
 namespace Orleans.AdClicks.Tests.Storage.Aggregates;
@@ -152,6 +153,30 @@ public sealed class AggregateQueryOracleTests : IAsyncLifetime
                     .OrderBy(r => r.AdId.ToString(), StringComparer.Ordinal).ThenBy(r => r.Shard).ThenBy(r => r.Minute);
                 Assert.Equal(expected, actual);
                 compared += actual.Count;
+            }
+        }
+
+        Assert.True(compared > 100, $"only {compared} rows compared");
+    }
+
+    [Fact]
+    public async Task HourPieces_InOrder_AreTheSlicesHour()
+    {
+        var slices = _ads.Select(a => AdSlice.Of(a.Ad)).Distinct().ToList();
+        var compared = 0;
+        for (var hour = Start; hour < End; hour = hour.AddHours(1))
+        {
+            foreach (var slice in slices)
+            {
+                var pieces = new List<MinuteCountRow>();
+                for (var piece = 0; piece < AggregateQuery.HourPieces; piece++)
+                {
+                    pieces.AddRange(await _store.ReadRowsAsync(AggregateQuery.HourPiece(hour, slice, piece), Ct));
+                }
+
+                var whole = await _store.ReadHourAsync(hour, slice, Ct);
+                Assert.Equal(whole, pieces);
+                compared += pieces.Count;
             }
         }
 
