@@ -8,7 +8,8 @@ namespace Orleans.AdClicks.Reconciliation;
 /// Runs the reconciliation of one hour: one slice worker per ad slice, a few at a time, each result
 /// persisted as it lands. Ingestion is never waited on: workers only read the stores and ask ad
 /// grains to rewrite the minutes that differ. While a run is unfinished a reminder resumes it, so a failed
-/// slice or a lost silo delays the report but never loses the slices already done.
+/// slice or a lost silo delays the report but never loses the slices already done. The finished report's mismatches
+/// go to the <see cref="IReconciliationMismatchLog"/> before the run counts as complete.
 /// </summary>
 public sealed partial class ReconciliationRunGrain(
     [PersistentState("run", Constants.GrainStore)] IPersistentState<ReconciliationRunState> run,
