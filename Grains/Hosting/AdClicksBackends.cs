@@ -15,13 +15,12 @@ public sealed record AdClicksBackends(Backend ClickLog, Backend RawClicks, Backe
     public const string Section = "AdClicks:Backends";
 
     // Each concern's services, in the order a default is chosen by the connection strings set.
-    // Adding a backend (Kusto for aggregates) is a line here and a line in
-    // ConnectionKeys, plus its wiring where the concern is wired.
+    // Adding a backend is a line here and a line in ConnectionKeys, plus its wiring where the concern is wired.
     private static readonly IReadOnlyDictionary<string, Backend[]> Accepted = new Dictionary<string, Backend[]>(StringComparer.Ordinal)
     {
         [nameof(ClickLog)] = [Backend.EventHubs, Backend.AzureStorage, Backend.Embedded],
         [nameof(RawClicks)] = [Backend.AzureStorage, Backend.Embedded],
-        [nameof(Aggregates)] = [Backend.Embedded],
+        [nameof(Aggregates)] = [Backend.Kusto, Backend.Embedded],
         [nameof(Cluster)] = [Backend.AzureStorage, Backend.Embedded],
     };
 
@@ -30,6 +29,7 @@ public sealed record AdClicksBackends(Backend ClickLog, Backend RawClicks, Backe
     {
         [Backend.AzureStorage] = "AzureStorage",
         [Backend.EventHubs] = "EventHubs",
+        [Backend.Kusto] = "Kusto",
     };
 
     /// <summary>Every concern with its backend, for checks that treat them alike.</summary>

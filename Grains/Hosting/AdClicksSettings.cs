@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
+using Orleans.AdClicks.Storage.Kusto.Client;
 
 namespace Orleans.AdClicks.Hosting;
 
@@ -15,7 +16,8 @@ public sealed record AdClicksSettings(
     TimeSpan TokenLifetime,
     AzureStorageConnection? AzureStorage,
     EventHubsConnection? EventHubs,
-    EventHubsOptions EventHubsOptions)
+    EventHubsOptions EventHubsOptions,
+    KustoConnection? Kusto)
 {
     public const string ServiceId = "adclicks";
     public const string ClusterId = "adclicks";
@@ -51,7 +53,9 @@ public sealed record AdClicksSettings(
             ? AzureStorageConnection.Parse(azureStorageKey, value)
             : null;
         var eventHubs = ReadEventHubs(configuration, backends, azureStorage, out var eventHubsOptions);
-        var settings = new AdClicksSettings(options.DataPath, cluster, backends, lifetime, azureStorage, eventHubs, eventHubsOptions);
+        var kustoKey = AdClicksBackends.ConnectionKey(Backend.Kusto);
+        var kusto = backends.Aggregates == Backend.Kusto ? KustoConnection.Parse(kustoKey, configuration[kustoKey]!) : null;
+        var settings = new AdClicksSettings(options.DataPath, cluster, backends, lifetime, azureStorage, eventHubs, eventHubsOptions, kusto);
 
         // Both raw stores keep AdClicks:RawClicks:RetentionDays of raw events. Refused here, not when the store
         // is first used, and in the Api too: it mints the tokens.
@@ -62,6 +66,10 @@ public sealed record AdClicksSettings(
     /// <summary>The connection of a concern that runs on Azure Storage.</summary>
     public AzureStorageConnection RequireAzureStorage() =>
         AzureStorage ?? throw new InvalidOperationException($"{AdClicksBackends.ConnectionKey(Backend.AzureStorage)} is not set.");
+
+    /// <summary>The connection of aggregates on Azure Data Explorer.</summary>
+    public KustoConnection RequireKusto() =>
+        Kusto ?? throw new InvalidOperationException($"{AdClicksBackends.ConnectionKey(Backend.Kusto)} is not set.");
 
     /// <summary>The connection of a click log on Event Hubs.</summary>
     public EventHubsConnection RequireEventHubs() =>

@@ -14,4 +14,7 @@ public enum Backend
 
     /// <summary>Azure Event Hubs by <c>ConnectionStrings:EventHubs</c>: the click log only.</summary>
     EventHubs,
+
+    /// <summary>Azure Data Explorer by <c>ConnectionStrings:Kusto</c>: the aggregates only.</summary>
+    Kusto,
 }

@@ -6,6 +6,7 @@ namespace Orleans.AdClicks.Tests.Hosting;
 public sealed class AdClicksBackendsTests
 {
     private const string Azurite = "UseDevelopmentStorage=true";
+    private const string Kusto = "Data Source=https://adclicks.westeurope.kusto.windows.net;Initial Catalog=adclicks";
 
     [Fact]
     public void From_NothingConfigured_EveryConcernEmbedded()
@@ -92,5 +93,48 @@ public sealed class AdClicksBackendsTests
         var any = AdClicksSettings.From(TestConfiguration.Of(settings)).AnyAzureService;
 
         Assert.Equal(clusterBackend == "AzureStorage", any);
+    }
+
+    [Fact]
+    public void From_KustoConnectionSet_AggregatesOnKustoWithItsDatabase()
+    {
+        var settings = AdClicksSettings.From(TestConfiguration.Of(new() { ["ConnectionStrings:Kusto"] = Kusto }));
+
+        Assert.Equal(new AdClicksBackends(Backend.Embedded, Backend.Embedded, Backend.Kusto, Backend.Embedded), settings.Backends);
+        Assert.Equal("adclicks", settings.RequireKusto().Database);
+    }
+
+    [Fact]
+    public void From_KustoConnectionSetButAggregatesEmbedded_DuckDbAndNoKustoConnection()
+    {
+        var settings = AdClicksSettings.From(TestConfiguration.Of(new()
+        {
+            ["ConnectionStrings:Kusto"] = Kusto,
+            ["AdClicks:Backends:Aggregates"] = "Embedded",
+        }));
+
+        Assert.Equal(Backend.Embedded, settings.Backends.Aggregates);
+        Assert.Null(settings.Kusto);
+    }
+
+    [Fact]
+    public void From_AggregatesOnKustoWithoutConnection_RefusedNamingBothKeys()
+    {
+        var configuration = TestConfiguration.Of(new() { ["AdClicks:Backends:Aggregates"] = "Kusto" });
+
+        var error = Assert.Throws<InvalidOperationException>(() => AdClicksSettings.From(configuration));
+
+        Assert.Contains("AdClicks:Backends:Aggregates is Kusto", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ConnectionStrings:Kusto", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void From_KustoConnectionWithoutDatabase_RefusedNamingTheKey()
+    {
+        var configuration = TestConfiguration.Of(new() { ["ConnectionStrings:Kusto"] = "Data Source=https://adclicks.westeurope.kusto.windows.net" });
+
+        var error = Assert.Throws<InvalidOperationException>(() => AdClicksSettings.From(configuration));
+
+        Assert.Contains("ConnectionStrings:Kusto has no Initial Catalog", error.Message, StringComparison.Ordinal);
     }
 }
