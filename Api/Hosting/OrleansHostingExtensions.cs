@@ -1,4 +1,5 @@
 using Orleans.AdClicks.Hosting;
+using Orleans.AdClicks.Storage.Kusto;
 
 namespace Orleans.AdClicks.Api.Hosting;
 
@@ -20,6 +21,12 @@ public static class OrleansHostingExtensions
         else
         {
             builder.UseOrleansClient(client => client.UseAdClicksClient(builder.Configuration));
+
+            // Analytics read ADX from here; only with DuckDB does a query have to run in the silo that owns the file.
+            if (settings.Backends.Aggregates == Backend.Kusto)
+            {
+                builder.Services.AddKustoAggregateQueries(settings.RequireKusto());
+            }
         }
 
         return builder;

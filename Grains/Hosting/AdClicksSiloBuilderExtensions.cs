@@ -8,6 +8,7 @@ using Orleans.AdClicks.Lists;
 using Orleans.AdClicks.Reconciliation;
 using Orleans.AdClicks.Storage.Aggregates;
 using Orleans.AdClicks.Storage.GrainState;
+using Orleans.AdClicks.Storage.Kusto;
 using Orleans.AdClicks.Storage.RawClicks;
 using Orleans.AdClicks.Streaming;
 using Orleans.Configuration;
@@ -49,7 +50,7 @@ public static class AdClicksSiloBuilderExtensions
         silo.Services.TryAddSingleton<CountingMetrics>();
         silo.AddReconciliation(configuration);
         silo.AddStartupTask(LegacyIdLists.MoveOnStartAsync);
-        silo.AddAggregateStore(settings);
+        silo.AddAggregateStore(settings, configuration);
         // Every silo registers in this process's list; only embedded aggregates on shared membership are checked.
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EmbeddedAggregatesProcessCheck>();
         silo.AddActivityPropagation();
@@ -94,12 +95,15 @@ public static class AdClicksSiloBuilderExtensions
         }
     }
 
-    private static void AddAggregateStore(this ISiloBuilder silo, AdClicksSettings settings)
+    private static void AddAggregateStore(this ISiloBuilder silo, AdClicksSettings settings, IConfiguration configuration)
     {
         switch (settings.Backends.Aggregates)
         {
             case Backend.Embedded:
                 silo.Services.AddDuckDbAggregates(Path.Combine(settings.DataPath, "aggregates.duckdb"));
+                break;
+            case Backend.Kusto:
+                silo.Services.AddKustoAggregates(settings.RequireKusto(), configuration);
                 break;
             default:
                 throw Unwired(settings.Backends.Aggregates, nameof(AdClicksBackends.Aggregates));

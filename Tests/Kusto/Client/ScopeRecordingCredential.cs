@@ -1,17 +1,21 @@
+using System.Collections.Concurrent;
 using Azure.Core;
 
 namespace Orleans.AdClicks.Tests.Kusto.Client;
 
-/// <summary>A credential without network: hands out a fixed token and keeps the scopes it was asked for.</summary>
+/// <summary>A credential without network: hands out a fixed token and keeps the scopes it was asked for (from any number of threads).</summary>
 internal sealed class ScopeRecordingCredential : TokenCredential
 {
     public const string Token = "test-token";
 
-    public List<string> Scopes { get; } = [];
+    public ConcurrentQueue<string> Scopes { get; } = new();
 
     public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
     {
-        Scopes.AddRange(requestContext.Scopes);
+        foreach (var scope in requestContext.Scopes)
+        {
+            Scopes.Enqueue(scope);
+        }
         return new AccessToken(Token, DateTimeOffset.UtcNow.AddHours(1));
     }
 
