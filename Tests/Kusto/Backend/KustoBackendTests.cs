@@ -120,6 +120,35 @@ public sealed class KustoBackendTests : IDisposable
         Assert.Equal($"guid({adId:D})", series.Parameter("adId"));
     }
 
+    [Fact]
+    public async Task Api_AdxThrottlesPastItsRetries_503ProblemWithRetryAfterAndNoServerMessage()
+    {
+        var adx = new ScriptedKustoCluster();
+        var settings = AdClicksApiFactory.SharedSecrets();
+        settings["ConnectionStrings:Kusto"] = Connection;
+        await using var api = new AdClicksApiFactory(_data.Path, settings: settings, services: services =>
+        {
+            UseScripted(services, adx);
+            services.AddSingleton(sp => new KustoQueryClient(
+                sp.GetRequiredKeyedService<HttpClient>(KustoAggregateStoreExtensions.HttpKey), sp.GetRequiredService<KustoConnection>(),
+                new KustoClientOptions { MaxRetryAttempts = 1, RetryDelay = TimeSpan.FromMilliseconds(10) }));
+        }).Start();
+        var scenario = new ApiScenario(api);
+        var (_, advertiser) = await scenario.CreateAdvertiserAsync();
+        var adId = await ApiScenario.CreateAdAsync(advertiser, await ApiScenario.CreateCampaignAsync(advertiser));
+        adx.Throttle = query => query.Csl.Contains("by Start", StringComparison.Ordinal);
+
+        var response = await advertiser.GetAsync($"/api/analytics/ads/{adId}", Cancel);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
+        var body = await response.Content.ReadAsStringAsync(Cancel);
+        Assert.Contains("Analytics are unavailable", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("throttled", body, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(2, adx.Queries.Count(q => q.Csl.Contains("by Start", StringComparison.Ordinal)));
+    }
+
     private async Task<InProcessTestCluster> DeployAsync(ScriptedKustoCluster adx) =>
         await AdClicksTestCluster.DeployAsync(
             new Dictionary<string, string?>

@@ -25,6 +25,9 @@ internal sealed class ScriptedKustoCluster : HttpMessageHandler
     /// <summary>The frames answering a query, or null for an empty result of the shape the query asks for.</summary>
     public Func<SentQuery, string?> Answer { get; set; } = _ => null;
 
+    /// <summary>Which queries the cluster throttles (429 with the recorded throttling body), every time they come.</summary>
+    public Func<SentQuery, bool> Throttle { get; set; } = _ => false;
+
     public ConcurrentQueue<SentQuery> Queries { get; } = new();
 
     public ConcurrentQueue<string> Commands { get; } = new();
@@ -93,7 +96,9 @@ internal sealed class ScriptedKustoCluster : HttpMessageHandler
         var query = JsonDocument.Parse(raw).RootElement;
         var sent = new SentQuery(query.GetProperty("csl").GetString()!, query.GetProperty("properties").GetProperty("Parameters").Clone());
         Queries.Enqueue(sent);
-        return Json(Answer(sent) ?? EmptyResult(sent.Csl));
+        return Throttle(sent)
+            ? Json(File.ReadAllText(RecordingKustoHandler.FramesPath("throttled.json")), HttpStatusCode.TooManyRequests)
+            : Json(Answer(sent) ?? EmptyResult(sent.Csl));
     }
 
     // The columns each kind of query the product sends returns (KqlRenderer), for a result without rows.
