@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.AdClicks.Reconciliation;
 using Orleans.AdClicks.Storage.Aggregates;
 using Orleans.AdClicks.Storage.Kusto.Client;
 using Orleans.Runtime;
@@ -24,7 +25,8 @@ public static class KustoAggregateStoreExtensions
 
     /// <summary>
     /// Both sides in a silo: rows go to this process's <see cref="KustoMinuteCountWriter"/> (options at
-    /// <see cref="KustoIngestionOptions.SectionName"/>), reads to ADX, and the silo checks the database's schema before it joins.
+    /// <see cref="KustoIngestionOptions.SectionName"/>), reads to ADX, reconciliation's mismatches to the table
+    /// ReconciliationMismatches, and the silo checks the database's schema before it joins.
     /// </summary>
     public static IServiceCollection AddKustoAggregates(this IServiceCollection services, KustoConnection connection, IConfiguration configuration)
     {
@@ -40,6 +42,8 @@ public static class KustoAggregateStoreExtensions
         services.AddSingleton<IMinuteCountWriter>(sp => sp.GetRequiredService<KustoMinuteCountWriter>());
         services.AddSingleton(sp => new KustoAggregateStore(sp.GetRequiredService<KustoAggregateQueries>(), sp.GetRequiredService<KustoMinuteCountWriter>()));
         services.AddSingleton<IAggregateQueries>(sp => sp.GetRequiredService<KustoAggregateStore>());
+        // Registered after the embedded no-op (AddReconciliation), so this one is resolved.
+        services.AddSingleton<IReconciliationMismatchLog, KustoReconciliationMismatchLog>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, KustoSchemaStartupCheck>();
         return services;
     }

@@ -62,7 +62,7 @@ public sealed class KustoBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task Reconciliation_OnKusto_ReadsTheLatestViewAndRepairsWithANewVersion()
+    public async Task Reconciliation_OnKusto_ReadsTheLatestViewRepairsWithANewVersionAndExportsTheMismatch()
     {
         var adx = new ScriptedKustoCluster();
         await using var cluster = await DeployAsync(adx);
@@ -89,6 +89,10 @@ public sealed class KustoBackendTests : IDisposable
             () => Task.FromResult(adx.MinuteRows.Where(r => r.Row.AdId == ad.Id && r.Row.Minute == minute && r.Row.Version > counted.Version).ToList()),
             repaired => repaired is [_, ..]);
         Assert.All(adx.MinuteRows.Where(r => r.Row.AdId == ad.Id && r.Row.Version > counted.Version), r => Assert.Equal(5, r.Row.Clicks));
+        var exported = Assert.Single(adx.Ingested, b => b.Table == "ReconciliationMismatches").Rows.Single();
+        Assert.Equal((started.RunId, ad.Id, "Click", 5L, 2L),
+            (exported.GetProperty("RunId").GetGuid(), exported.GetProperty("AdId").GetGuid(), exported.GetProperty("Kind").GetString(),
+             exported.GetProperty("Expected").GetInt64(), exported.GetProperty("Found").GetInt64()));
     }
 
     [Fact]
