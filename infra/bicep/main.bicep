@@ -121,6 +121,14 @@ var apiPort = 8080
 var siloIdentityName = '${prefix}-silo-id'
 var apiIdentityName = '${prefix}-api-id'
 var insightsName = '${prefix}-insights'
+var vaultName = '${prefix}-kv-${uniqueString(resourceGroup().id)}'
+
+// Key Vault secret names by the Api setting that references them.
+var secretNames = {
+  AdClicks__Tokens__SigningKeys__0: 'signing-key-0'
+  AdClicks__Auth__ApiKeyMacKey: 'api-key-mac-key'
+  AdClicks__Auth__AdminKey: 'admin-key'
+}
 
 module identities 'modules/identities.bicep' = {
   name: 'identities'
@@ -197,10 +205,12 @@ module keyVault 'modules/keyvault.bicep' = {
   name: 'keyvault'
   params: {
     location: location
-    prefix: prefix
-    signingKey: signingKey
-    apiKeyMacKey: apiKeyMacKey
-    adminKey: adminKey
+    vaultName: vaultName
+    secrets: {
+      '${secretNames.AdClicks__Tokens__SigningKeys__0}': signingKey
+      '${secretNames.AdClicks__Auth__ApiKeyMacKey}': apiKeyMacKey
+      '${secretNames.AdClicks__Auth__AdminKey}': adminKey
+    }
     apiIdentityName: apiIdentityName
   }
   dependsOn: [
@@ -313,12 +323,12 @@ module api 'modules/api.bicep' = {
         value: 'http://+:${apiPort}'
       }
     ])
-    secretUris: {
-      AdClicks__Tokens__SigningKeys__0: keyVault.outputs.signingKeyUri
-      AdClicks__Auth__ApiKeyMacKey: keyVault.outputs.apiKeyMacKeyUri
-      AdClicks__Auth__AdminKey: keyVault.outputs.adminKeyUri
-    }
+    vaultName: vaultName
+    secretNames: secretNames
   }
+  dependsOn: [
+    keyVault
+  ]
 }
 
 @description('The Api\'s public HTTPS address.')

@@ -25,8 +25,11 @@ param identityClientId string
 @description('The app settings (Container Apps env entries) that are not secrets.')
 param env array
 
-@description('Key Vault secret URIs by configuration key: each becomes a secret read with the identity and an env entry referencing it.')
-param secretUris object
+@description('The Key Vault holding the Api\'s secrets.')
+param vaultName string
+
+@description('Key Vault secret names by app setting: each becomes a Container Apps secret read with the identity and an env entry referencing it.')
+param secretNames object
 
 @description('The port the Api listens on in its container (Urls).')
 param port int
@@ -49,13 +52,9 @@ param cpu string
 param memory string
 
 // Container Apps secret names: lower case letters, digits and dashes.
-var secrets = [
-  for item in items(secretUris): {
-    key: item.key
-    name: toLower(replace(item.key, '__', '-'))
-    uri: item.value
-  }
-]
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+  name: vaultName
+}
 
 resource api 'Microsoft.App/containerApps@2024-03-01' = {
   name: '${prefix}-api'
@@ -77,10 +76,11 @@ resource api 'Microsoft.App/containerApps@2024-03-01' = {
         targetPort: port
         allowInsecure: false
       }
+      // URIs without a version: a new secret version reaches the app at its next revision or restart.
       secrets: [
-        for secret in secrets: {
-          name: secret.name
-          keyVaultUrl: secret.uri
+        for item in items(secretNames): {
+          name: item.value
+          keyVaultUrl: '${vault.properties.vaultUri}secrets/${item.value}'
           identity: identityId
         }
       ]
@@ -111,9 +111,9 @@ resource api 'Microsoft.App/containerApps@2024-03-01' = {
                 value: identityClientId
               }
             ],
-            map(secrets, secret => {
-              name: secret.key
-              secretRef: secret.name
+            map(items(secretNames), item => {
+              name: item.key
+              secretRef: item.value
             })
           )
           probes: [

@@ -3,20 +3,12 @@
 @description('Azure region of the vault.')
 param location string
 
-@description('Prefix of every resource name.')
-param prefix string
+@description('The vault (a name known before deployment, so the Api can reference its secrets).')
+param vaultName string
 
-@description('AdClicks:Tokens:SigningKeys:0, keyId:base64secret (≥ 32 bytes).')
+@description('Secret values by secret name.')
 @secure()
-param signingKey string
-
-@description('AdClicks:Auth:ApiKeyMacKey, base64 of ≥ 32 random bytes.')
-@secure()
-param apiKeyMacKey string
-
-@description('AdClicks:Auth:AdminKey.')
-@secure()
-param adminKey string
+param secrets object
 
 @description('The Api\'s identity: reads the secrets.')
 param apiIdentityName string
@@ -28,7 +20,7 @@ resource apiIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-3
 }
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
-  name: '${prefix}-kv-${uniqueString(resourceGroup().id)}'
+  name: vaultName
   location: location
   properties: {
     tenantId: tenant().tenantId
@@ -43,29 +35,15 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
-resource signingKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: 'signing-key-0'
-  properties: {
-    value: signingKey
+resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = [
+  for item in items(secrets): {
+    parent: vault
+    name: item.key
+    properties: {
+      value: item.value
+    }
   }
-}
-
-resource apiKeyMacKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: 'api-key-mac-key'
-  properties: {
-    value: apiKeyMacKey
-  }
-}
-
-resource adminKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: 'admin-key'
-  properties: {
-    value: adminKey
-  }
-}
+]
 
 resource apiReadsSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: vault
@@ -76,13 +54,3 @@ resource apiReadsSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
     principalType: 'ServicePrincipal'
   }
 }
-
-// Secret URIs without a version: a new secret version reaches the app at its next revision or restart.
-@description('Key Vault reference of AdClicks:Tokens:SigningKeys:0.')
-output signingKeyUri string = '${vault.properties.vaultUri}secrets/${signingKeySecret.name}'
-
-@description('Key Vault reference of AdClicks:Auth:ApiKeyMacKey.')
-output apiKeyMacKeyUri string = '${vault.properties.vaultUri}secrets/${apiKeyMacKeySecret.name}'
-
-@description('Key Vault reference of AdClicks:Auth:AdminKey.')
-output adminKeyUri string = '${vault.properties.vaultUri}secrets/${adminKeySecret.name}'
