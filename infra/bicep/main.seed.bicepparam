@@ -1,13 +1,13 @@
-// The seed's load, 50,000 click and impression events/s at peak (README "Sizing"): 32 partitions and 64 throughput
-// units... see the README for the arithmetic behind each number.
+// The seed's peak of 50,000 events/s over 2 million ads; the arithmetic behind each number is in the README
+// ("Deployment with Bicep", sizing). The Api's keys come from the environment of the shell that deploys.
 using 'main.bicep'
 
 param prefix = 'adcsd'
-param siloImage = readEnvironmentVariable('ADCLICKS_SILO_IMAGE', 'adclicks-silo:latest')
-param apiImage = readEnvironmentVariable('ADCLICKS_API_IMAGE', 'adclicks-api:latest')
+param siloImage = readEnvironmentVariable('ADCLICKS_SILO_IMAGE', 'orleans-adclicks-silo:latest')
+param apiImage = readEnvironmentVariable('ADCLICKS_API_IMAGE', 'orleans-adclicks-api:latest')
 param registryServer = readEnvironmentVariable('ADCLICKS_REGISTRY', '')
 param eventHubsSku = 'Premium'
-param eventHubsCapacity = 2
+param eventHubsCapacity = 4
 param partitionCount = 32
 param eventRetentionDays = 7
 param rawClickAccounts = 4

@@ -3,8 +3,8 @@
 using 'main.bicep'
 
 param prefix = 'adcsm'
-param siloImage = readEnvironmentVariable('ADCLICKS_SILO_IMAGE', 'adclicks-silo:latest')
-param apiImage = readEnvironmentVariable('ADCLICKS_API_IMAGE', 'adclicks-api:latest')
+param siloImage = readEnvironmentVariable('ADCLICKS_SILO_IMAGE', 'orleans-adclicks-silo:latest')
+param apiImage = readEnvironmentVariable('ADCLICKS_API_IMAGE', 'orleans-adclicks-api:latest')
 param registryServer = readEnvironmentVariable('ADCLICKS_REGISTRY', '')
 param eventHubsCapacity = 1
 param partitionCount = 4
