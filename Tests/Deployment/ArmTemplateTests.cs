@@ -164,11 +164,11 @@ public sealed partial class ArmTemplateTests(CompiledTemplate compiled) : IClass
         [
             .. SharedKeys(),
             $"{AdClicksClusterOptions.Section}:{nameof(AdClicksClusterOptions.Mode)}",
-            WebHostDefaults.ServerUrlsKey,
+            WebHostDefaults.HttpPortsKey,
             .. secrets,
         ];
 
-        // Configuration keys are case-insensitive (ASPNETCORE_URLS is "urls").
+        // Configuration keys are case-insensitive (ASPNETCORE_HTTP_PORTS is "http_ports").
         Assert.Equal(expected.Order(StringComparer.OrdinalIgnoreCase), Settings("api").Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
         var secretNames = compiled.Deployment("api").GetProperty("properties").GetProperty("parameters").GetProperty("secretNames").GetProperty("value");
         var referenced = CompiledTemplate.Resolve(compiled.Main, secretNames).EnumerateObject().Select(p => ConfigurationKey(p.Name));
@@ -222,7 +222,7 @@ public sealed partial class ArmTemplateTests(CompiledTemplate compiled) : IClass
         return names.Select(ConfigurationKey);
     }
 
-    // Container Apps env names use __ for :, and ASPNETCORE_ is the host's prefix (ASPNETCORE_URLS is "urls").
+    // Container Apps env names use __ for :, and ASPNETCORE_ is the host's prefix (ASPNETCORE_HTTP_PORTS is "http_ports").
     private static string ConfigurationKey(string name) =>
         (name.StartsWith("ASPNETCORE_", StringComparison.Ordinal) ? name["ASPNETCORE_".Length..] : name).Replace("__", ":", StringComparison.Ordinal);
 

@@ -6,7 +6,7 @@ namespace Orleans.AdClicks.Tests.Deployment;
 
 /// <summary>
 /// The Container Apps probes point at endpoints the apps serve: the Api's probe paths answer 200 on a running Api, on
-/// the port it is told to listen on; the silos' probes use the same paths (one MapDefaultEndpoints) on the health port
+/// the port it is told to listen on (ASPNETCORE_HTTP_PORTS, as the Api image sets it); the silos' probes use the same paths (one MapDefaultEndpoints) on the health port
 /// the silos are configured with.
 /// </summary>
 [Trait("Category", "Bicep")]
@@ -27,7 +27,7 @@ public sealed class ContainerAppProbeTests(CompiledTemplate compiled, ApiFixture
         }
 
         var parameters = compiled.Deployment("api").GetProperty("properties").GetProperty("parameters");
-        Assert.Contains("'ASPNETCORE_URLS', 'value', format('http://+:{0}', variables('apiPort'))", parameters.GetProperty("env").GetProperty("value").GetString(), StringComparison.Ordinal);
+        Assert.Contains("'ASPNETCORE_HTTP_PORTS', 'value', string(variables('apiPort'))", parameters.GetProperty("env").GetProperty("value").GetString(), StringComparison.Ordinal);
         Assert.Equal("[variables('apiPort')]", parameters.GetProperty("port").GetProperty("value").GetString());
     }
 

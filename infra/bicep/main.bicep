@@ -319,8 +319,9 @@ module api 'modules/api.bicep' = {
         value: 'Client'
       }
       {
-        name: 'ASPNETCORE_URLS'
-        value: 'http://+:${apiPort}'
+        // What the Api image sets too: the port ingress and probes use.
+        name: 'ASPNETCORE_HTTP_PORTS'
+        value: string(apiPort)
       }
     ])
     vaultName: vaultName
