@@ -53,8 +53,6 @@ public static class BicepCli
             start.Environment[name] = value;
         }
 
-        // No telemetry and no registry look-ups: the templates reference local modules only.
-        start.Environment["BICEP_TELEMETRY_ENABLED"] = "false";
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start.");
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var diagnostics = process.StandardError.ReadToEndAsync(cancellationToken);
