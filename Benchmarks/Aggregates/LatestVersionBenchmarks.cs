@@ -3,6 +3,7 @@ using DuckDB.NET.Data;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.AdClicks.Events;
 using Orleans.AdClicks.Storage.Aggregates;
+using Orleans.AdClicks.Storage.Aggregates.Queries;
 
 namespace Orleans.AdClicks.Benchmarks.Aggregates;
 
@@ -70,7 +71,7 @@ public class LatestVersionBenchmarks
     public long? LatestVersionsLookup()
     {
         using var command = _connection.CreateCommand();
-        command.CommandText = DuckDbAggregateStore.LatestVersionSql;
+        command.CommandText = DuckDbSqlRenderer.LatestVersionSql;
         command.Parameters.Add(new DuckDBParameter("key", $"{NextAd():D}/0"));
         return command.ExecuteScalar() is long version ? version : null;
     }

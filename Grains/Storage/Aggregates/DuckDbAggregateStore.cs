@@ -13,9 +13,6 @@ namespace Orleans.AdClicks.Storage.Aggregates;
 /// </summary>
 public sealed class DuckDbAggregateStore : IMinuteCountWriter, IAggregateQueries, IAsyncDisposable
 {
-    // A point lookup of latest_versions' one-column key: an index scan, not a scan of minute_counts.
-    internal const string LatestVersionSql = DuckDbSqlRenderer.LatestVersionSql;
-
     private readonly DuckDbAggregateDatabase _database;
     private int _disposed;
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Orleans.AdClicks.Reconciliation;
@@ -20,6 +19,9 @@ public sealed class KustoReconciliationMismatchLog(KustoIngestClient client, IOp
 
     /// <summary>Its JSON ingestion mapping.</summary>
     public const string JsonMapping = "ReconciliationMismatchesJson";
+
+    // About what a line takes (a report of 1,000 lines is ≈ 350 kB).
+    private const int TypicalLineBytes = 350;
 
     private static readonly JsonEncodedText RunId = JsonEncodedText.Encode("RunId");
     private static readonly JsonEncodedText Hour = JsonEncodedText.Encode("Hour");
@@ -49,38 +51,9 @@ public sealed class KustoReconciliationMismatchLog(KustoIngestClient client, IOp
     }
 
     /// <summary>The report's mismatches in order, one JSON object a line, cut into bodies of at most <paramref name="maxBytes"/>.</summary>
-    internal static IEnumerable<ReadOnlyMemory<byte>> Bodies(ReconciliationReport report, int maxBytes)
-    {
-        var body = new ArrayBufferWriter<byte>();
-        var line = new ArrayBufferWriter<byte>(512);
-        using var json = new Utf8JsonWriter(line);
-        foreach (var mismatch in report.Mismatches)
-        {
-            line.ResetWrittenCount();
-            json.Reset(line);
-            Write(json, report, mismatch);
-            json.Flush();
-            line.GetSpan(1)[0] = (byte)'\n';
-            line.Advance(1);
-            if (line.WrittenCount > maxBytes)
-            {
-                throw new InvalidOperationException($"A mismatch line takes {line.WrittenCount} bytes, more than a request's {maxBytes}.");
-            }
-
-            if (body.WrittenCount + line.WrittenCount > maxBytes)
-            {
-                yield return body.WrittenMemory;
-                body = new ArrayBufferWriter<byte>();
-            }
-
-            body.Write(line.WrittenSpan);
-        }
-
-        if (body.WrittenCount > 0)
-        {
-            yield return body.WrittenMemory;
-        }
-    }
+    internal static IEnumerable<ReadOnlyMemory<byte>> Bodies(ReconciliationReport report, int maxBytes) =>
+        KustoMultiJson.Bodies(report.Mismatches, maxBytes, TypicalLineBytes, "mismatch line", (json, mismatch) => Write(json, report, mismatch))
+            .Select(body => body.Json);
 
     private static void Write(Utf8JsonWriter json, ReconciliationReport report, ReconciliationMismatch mismatch)
     {

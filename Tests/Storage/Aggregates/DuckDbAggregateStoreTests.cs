@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.AdClicks.Events;
 using Orleans.AdClicks.Models;
 using Orleans.AdClicks.Storage.Aggregates;
+using Orleans.AdClicks.Storage.Aggregates.Queries;
 
 namespace Orleans.AdClicks.Tests.Storage.Aggregates;
 
@@ -130,7 +131,7 @@ public sealed class DuckDbAggregateStoreTests : AggregateStoreContractTests, IAs
         await using var duckDb = new DuckDBConnection(connection);
         await duckDb.OpenAsync(Ct);
         await using var explain = duckDb.CreateCommand();
-        explain.CommandText = "EXPLAIN ANALYZE " + DuckDbAggregateStore.LatestVersionSql;
+        explain.CommandText = "EXPLAIN ANALYZE " + DuckDbSqlRenderer.LatestVersionSql;
         explain.Parameters.Add(new DuckDBParameter("key", $"{ads[1234]:D}/0"));
         await using var reader = await explain.ExecuteReaderAsync(Ct);
         Assert.True(await reader.ReadAsync(Ct));
