@@ -4,6 +4,7 @@ using Orleans.AdClicks.Api.Analytics;
 using Orleans.AdClicks.Api.Auth;
 using Orleans.AdClicks.Api.Beacons;
 using Orleans.AdClicks.Api.Campaigns;
+using Orleans.AdClicks.Api.Dashboard;
 using Orleans.AdClicks.Api.Hosting;
 using Orleans.AdClicks.Api.Reconciliation;
 using Orleans.AdClicks.Hosting;
@@ -24,6 +25,7 @@ builder.AddAdClicksOpenApi();
 var app = builder.Build();
 
 app.UseAdClicksDefaults();
+app.UseDashboardHeaders();
 app.MapDefaultEndpoints();
 app.MapBeacons();
 app.MapAdvertisersApi();
@@ -32,6 +34,7 @@ app.MapAdsApi();
 app.MapAnalyticsApi();
 app.MapReconciliationApi();
 app.MapAdClicksOpenApi();
+app.MapDashboard();
 
 app.Run();
 
