@@ -9,6 +9,6 @@ public interface IAnalyticsGrain : IGrainWithIntegerKey
     /// <summary>Counts of the tenant's rows per bucket in [from, to), only buckets that have counts.</summary>
     Task<IReadOnlyList<BucketCount>> QuerySeriesAsync(AnalyticsTenant tenant, SeriesScope scope, DateTimeOffset from, DateTimeOffset to, Granularity granularity);
 
-    /// <summary>The tenant's ads with the most clicks.</summary>
+    /// <summary>The tenant's top ads by <see cref="TopAdsQuery.Sort"/>.</summary>
     Task<IReadOnlyList<AdTotal>> QueryTopAdsAsync(AnalyticsTenant tenant, TopAdsQuery query);
 }

@@ -46,6 +46,32 @@ public sealed class AnalyticsGrainTenancyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AdvertiserSeries_ThroughTheGrain_SumsItsAdsForTheAdminAndNothingForAnother()
+    {
+        Assert.Equal([new BucketCount(T0, 50, 500)], await Analytics.QuerySeriesAsync(AnalyticsTenant.All, SeriesScope.Advertiser(_theirs), T0, T0.AddHours(1), Granularity.Hour));
+        Assert.Empty(await Analytics.QuerySeriesAsync(AnalyticsTenant.Advertiser(_mine), SeriesScope.Advertiser(_theirs), T0, T0.AddHours(1), Granularity.Hour));
+    }
+
+    [Fact]
+    public async Task TopAds_SortThroughTheGrain_RankedByIt()
+    {
+        var advertiser = Guid.NewGuid();
+        var (clicky, sharp) = (Guid.NewGuid(), Guid.NewGuid());
+        await _cluster.Silos[0].ServiceProvider.GetRequiredService<IMinuteCountWriter>().WriteAsync(
+        [
+            new MinuteCountRow(clicky, 0, Guid.NewGuid(), advertiser, T0, 3, 30, 1),
+            new MinuteCountRow(sharp, 0, Guid.NewGuid(), advertiser, T0, 2, 4, 1),
+        ], TestContext.Current.CancellationToken);
+
+        async Task<IEnumerable<Guid>> TopAsync(TopAdsSort sort) =>
+            (await Analytics.QueryTopAdsAsync(AnalyticsTenant.Advertiser(advertiser), new TopAdsQuery(T0, T0.AddHours(1), 10, null, null, sort))).Select(a => a.AdId);
+
+        Assert.Equal([clicky, sharp], await TopAsync(TopAdsSort.Clicks));
+        Assert.Equal([clicky, sharp], await TopAsync(TopAdsSort.Impressions));
+        Assert.Equal([sharp, clicky], await TopAsync(TopAdsSort.Ctr));
+    }
+
+    [Fact]
     public async Task TopAds_AnotherAdvertisersCampaignThroughTheGrain_NoRows()
     {
         Assert.Empty(await Analytics.QueryTopAdsAsync(AnalyticsTenant.Advertiser(_mine), new TopAdsQuery(T0, T0.AddHours(1), 10, _theirCampaign, null)));

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Models;
 using Orleans.AdClicks.Storage.Aggregates.Queries;
 using Orleans.AdClicks.Storage.Kusto.Client;
 
@@ -20,8 +22,8 @@ public sealed class AggregateKqlTests(KustoParser parser) : IClassFixture<KustoP
 
         var results = await parser.DiagnoseAsync(texts, TestContext.Current.CancellationToken);
 
-        // 22 kinds and filter combinations, plus the 16 pieces of the hour read.
-        Assert.Equal(38, texts.Count);
+        // 34 kinds, filter combinations and sorts, plus the 16 pieces of the hour read.
+        Assert.Equal(50, texts.Count);
         Assert.All(texts, t => Assert.True(results[t.Name].Count == 0, $"{t.Name}: {string.Join("; ", results[t.Name])}\n{t.Item2}"));
     }
 
@@ -71,6 +73,29 @@ public sealed class AggregateKqlTests(KustoParser parser) : IClassFixture<KustoP
             var kql = KqlRenderer.Render(q.Query).Kql;
             Assert.All(values, v => Assert.DoesNotContain(v, kql, StringComparison.OrdinalIgnoreCase));
         });
+    }
+
+    [Fact]
+    public void AdvertiserSeries_FiltersTheAdvertiserOnly_EveryOneOfItsAds()
+    {
+        var (kql, parameters) = KqlRenderer.Render(AggregateQuery.Series(
+            AnalyticsTenant.All, SeriesScope.Advertiser(AggregateQueryCatalog.Advertiser), AggregateQueryCatalog.From, AggregateQueryCatalog.To, Granularity.Day));
+
+        Assert.Contains("| where AdvertiserId == advertiserId and Minute >= fromTime", kql, StringComparison.Ordinal);
+        Assert.DoesNotContain("AdId ==", kql, StringComparison.Ordinal);
+        Assert.DoesNotContain("CampaignId ==", kql, StringComparison.Ordinal);
+        Assert.Equal($"guid({AggregateQueryCatalog.Advertiser:D})", Assert.Single(parameters, p => p.Name == "advertiserId").Value);
+    }
+
+    [Theory]
+    [InlineData(TopAdsSort.Clicks, "| order by Clicks desc, Impressions desc, tostring(AdId) asc")]
+    [InlineData(TopAdsSort.Impressions, "| order by Impressions desc, Clicks desc, tostring(AdId) asc")]
+    [InlineData(TopAdsSort.Ctr, "| extend Ctr = iff(Impressions == 0, 0.0, todouble(Clicks) / Impressions)\n| order by Ctr desc, Clicks desc, Impressions desc, tostring(AdId) asc")]
+    public void TopAds_EachSort_OrderedByItThenTheTies(TopAdsSort sort, string order)
+    {
+        var kql = KqlRenderer.Render(AggregateQuery.TopAds(AnalyticsTenant.All, new TopAdsQuery(AggregateQueryCatalog.From, AggregateQueryCatalog.To, 10, null, null, sort))).Kql;
+
+        Assert.Contains(order + "\n| take maxAds", kql, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using Orleans.AdClicks.Storage.Aggregates.Queries;
 
 namespace Orleans.AdClicks.Tests.Kusto;
 
-/// <summary>Every shape of <see cref="AggregateQuery"/> the product makes: each kind, with and without its optional filters, each granularity, for an advertiser and for all.</summary>
+/// <summary>Every shape of <see cref="AggregateQuery"/> the product makes: each kind, with and without its optional filters, each granularity and top-ads sort, for an advertiser and for all.</summary>
 internal static class AggregateQueryCatalog
 {
     public static readonly Guid Ad = Guid.Parse("6f1c2b1e-3a47-4f0e-9d1a-2b7c8e9f0a11");
@@ -22,12 +22,16 @@ internal static class AggregateQueryCatalog
             {
                 yield return ($"series-ad-{granularity}-{tenantName}", AggregateQuery.Series(tenant, SeriesScope.Ad(Ad), From, To, granularity));
                 yield return ($"series-campaign-{granularity}-{tenantName}", AggregateQuery.Series(tenant, SeriesScope.Campaign(Campaign), From, To, granularity));
+                yield return ($"series-advertiser-{granularity}-{tenantName}", AggregateQuery.Series(tenant, SeriesScope.Advertiser(OtherAdvertiser), From, To, granularity));
             }
 
             yield return ($"top-ads-{tenantName}", AggregateQuery.TopAds(tenant, new TopAdsQuery(From, To, 10, null, null)));
             yield return ($"top-ads-campaign-{tenantName}", AggregateQuery.TopAds(tenant, new TopAdsQuery(From, To, 10, Campaign, null)));
             yield return ($"top-ads-advertiser-{tenantName}", AggregateQuery.TopAds(tenant, new TopAdsQuery(From, To, 100, null, OtherAdvertiser)));
             yield return ($"top-ads-campaign-advertiser-{tenantName}", AggregateQuery.TopAds(tenant, new TopAdsQuery(From, To, 5, Campaign, OtherAdvertiser)));
+            yield return ($"top-ads-impressions-{tenantName}", AggregateQuery.TopAds(tenant, new TopAdsQuery(From, To, 10, null, null, TopAdsSort.Impressions)));
+            yield return ($"top-ads-ctr-{tenantName}", AggregateQuery.TopAds(tenant, new TopAdsQuery(From, To, 10, null, null, TopAdsSort.Ctr)));
+            yield return ($"top-ads-ctr-campaign-advertiser-{tenantName}", AggregateQuery.TopAds(tenant, new TopAdsQuery(From, To, 5, Campaign, OtherAdvertiser, TopAdsSort.Ctr)));
         }
 
         yield return ("hour", AggregateQuery.Hour(From, AdSlice.Of(Ad)));

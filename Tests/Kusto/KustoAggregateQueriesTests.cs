@@ -59,6 +59,35 @@ public sealed class KustoAggregateQueriesTests
     }
 
     [Fact]
+    public async Task TopAdsByCtr_RecordedFramesWithTheCtrColumn_RowsInTheServersOrder()
+    {
+        var (queries, handler) = Create((HttpStatusCode.OK, "aggregates-top-ads-ctr.json"));
+
+        var top = await queries.QueryTopAdsAsync(AnalyticsTenant.All, new TopAdsQuery(From, From.AddDays(1), 10, null, Advertiser, TopAdsSort.Ctr), Ct);
+
+        var third = Guid.Parse("2e3f4051-6b7c-4d8e-9fa0-1b2c3d4e5f60");
+        Assert.Equal(
+        [
+            new AdTotal(Guid.Parse("1d2e3f40-5a6b-4c7d-8e9f-0a1b2c3d4e5f"), Campaign, 3, 4),
+            new AdTotal(Ad, Campaign, 120, 4000),
+            new AdTotal(third, Campaign, 0, 0),
+        ], top);
+        Assert.Contains("| order by Ctr desc, Clicks desc, Impressions desc", JsonDocument.Parse(Assert.Single(handler.Requests).Body).RootElement.GetProperty("csl").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AdvertiserSeries_RecordedFrames_Buckets()
+    {
+        var (queries, handler) = Create((HttpStatusCode.OK, "aggregates-series.json"));
+
+        var series = await queries.QuerySeriesAsync(AnalyticsTenant.All, SeriesScope.Advertiser(Advertiser), From, From.AddHours(4), Granularity.Hour, Ct);
+
+        Assert.Equal([From, From.AddHours(1), From.AddHours(3)], series.Select(b => b.Start));
+        var parameters = JsonDocument.Parse(Assert.Single(handler.Requests).Body).RootElement.GetProperty("properties").GetProperty("Parameters");
+        Assert.Equal($"guid({Advertiser:D})", parameters.GetProperty("advertiserId").GetString());
+    }
+
+    [Fact]
     public async Task Hour_RecordedFrames_SixteenPiecesByTheNextHexDigit_RowsMergedInOrder_EveryColumn()
     {
         // Ad is 6f1…: piece 1 answers its rows, piece e another ad's, the others nothing.

@@ -29,7 +29,7 @@ public sealed class KustoAggregateRequestTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static TheoryData<string> Kinds() => ["series-ad", "series-campaign", "top-ads", "top-ads-campaign", "hour", "latest-version"];
+    public static TheoryData<string> Kinds() => ["series-ad", "series-campaign", "series-advertiser", "top-ads", "top-ads-campaign", "top-ads-impressions", "top-ads-ctr", "hour", "latest-version"];
 
     [Theory]
     [MemberData(nameof(Kinds))]
@@ -56,16 +56,20 @@ public sealed class KustoAggregateRequestTests
     {
         "series-ad" => queries.QuerySeriesAsync(Tenant, SeriesScope.Ad(Ad), From, From.AddHours(4), Granularity.Hour, Ct),
         "series-campaign" => queries.QuerySeriesAsync(AnalyticsTenant.All, SeriesScope.Campaign(AggregateQueryCatalog.Campaign), From, From.AddDays(7), Granularity.Day, Ct),
+        "series-advertiser" => queries.QuerySeriesAsync(Tenant, SeriesScope.Advertiser(AggregateQueryCatalog.Advertiser), From, From.AddHours(2), Granularity.Minute, Ct),
         "top-ads" => queries.QueryTopAdsAsync(Tenant, new TopAdsQuery(From, From.AddDays(1), 10, null, null), Ct),
         "top-ads-campaign" => queries.QueryTopAdsAsync(Tenant, new TopAdsQuery(From, From.AddDays(1), 100, AggregateQueryCatalog.Campaign, null), Ct),
+        "top-ads-impressions" => queries.QueryTopAdsAsync(Tenant, new TopAdsQuery(From, From.AddDays(1), 10, null, null, TopAdsSort.Impressions), Ct),
+        "top-ads-ctr" => queries.QueryTopAdsAsync(AnalyticsTenant.All, new TopAdsQuery(From, From.AddDays(1), 10, null, AggregateQueryCatalog.Advertiser, TopAdsSort.Ctr), Ct),
         "hour" => queries.ReadHourAsync(From, AdSlice.Of(Ad), Ct),
         _ => queries.ReadLatestVersionAsync(new AdKey(Ad, 3), Ct),
     };
 
     private static string Frames(string kind) => kind switch
     {
-        "series-ad" or "series-campaign" => "aggregates-series.json",
-        "top-ads" or "top-ads-campaign" => "aggregates-top-ads.json",
+        "series-ad" or "series-campaign" or "series-advertiser" => "aggregates-series.json",
+        "top-ads" or "top-ads-campaign" or "top-ads-impressions" => "aggregates-top-ads.json",
+        "top-ads-ctr" => "aggregates-top-ads-ctr.json",
         "hour" => "aggregates-hour.json",
         _ => "aggregates-latest-version.json",
     };

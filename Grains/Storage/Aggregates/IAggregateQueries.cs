@@ -11,10 +11,10 @@ namespace Orleans.AdClicks.Storage.Aggregates;
 /// </summary>
 public interface IAggregateQueries
 {
-    /// <summary>Sums over shards (and ads, for a campaign) per bucket in [from, to) of the tenant's rows; empty buckets are left out.</summary>
+    /// <summary>Sums over shards (and ads, for a campaign or an advertiser) per bucket in [from, to) of the tenant's rows; empty buckets are left out.</summary>
     Task<IReadOnlyList<BucketCount>> QuerySeriesAsync(AnalyticsTenant tenant, SeriesScope scope, DateTimeOffset from, DateTimeOffset to, Granularity granularity, CancellationToken cancellationToken = default);
 
-    /// <summary>The tenant's ads with the most clicks in the range (then most impressions, then ad id).</summary>
+    /// <summary>The tenant's top ads in the range by <see cref="TopAdsQuery.Sort"/> (ties: more clicks, more impressions, then ad id).</summary>
     Task<IReadOnlyList<AdTotal>> QueryTopAdsAsync(AnalyticsTenant tenant, TopAdsQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>The highest version of any row of the ad shard <paramref name="key"/>, or null when it has none.</summary>

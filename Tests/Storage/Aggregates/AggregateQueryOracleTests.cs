@@ -81,14 +81,16 @@ public sealed class AggregateQueryOracleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Series_EveryAdAndCampaign_EveryGranularity_EveryTenant_AsTheOracle()
+    public async Task Series_EveryAdCampaignAndAdvertiser_EveryGranularity_EveryTenant_AsTheOracle()
     {
         var compared = 0;
         foreach (var tenant in Tenants)
         {
             foreach (var granularity in Enum.GetValues<Granularity>())
             {
-                var scopes = _ads.Select(a => SeriesScope.Ad(a.Ad)).Concat(_ads.Select(a => a.Campaign).Distinct().Select(SeriesScope.Campaign));
+                var scopes = _ads.Select(a => SeriesScope.Ad(a.Ad))
+                    .Concat(_ads.Select(a => a.Campaign).Distinct().Select(SeriesScope.Campaign))
+                    .Concat(_ads.Select(a => a.Advertiser).Distinct().Select(SeriesScope.Advertiser));
                 foreach (var scope in scopes)
                 {
                     var from = Start.AddMinutes(7);
@@ -96,6 +98,7 @@ public sealed class AggregateQueryOracleTests : IAsyncLifetime
 
                     var expected = Latest(tenant)
                         .Where(r => (scope.AdId is null || r.AdId == scope.AdId) && (scope.CampaignId is null || r.CampaignId == scope.CampaignId))
+                        .Where(r => scope.AdvertiserId is null || r.AdvertiserId == scope.AdvertiserId)
                         .Where(r => r.Minute >= from && r.Minute < End)
                         .GroupBy(r => MinuteBucket.Truncate(r.Minute, granularity))
                         .OrderBy(g => g.Key)
@@ -110,24 +113,30 @@ public sealed class AggregateQueryOracleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TopAds_WithAndWithoutCampaignAndAdvertiser_EveryTenant_AsTheOracle()
+    public async Task TopAds_WithAndWithoutCampaignAndAdvertiser_EverySort_EveryTenant_AsTheOracle()
     {
         var compared = 0;
         Guid?[] campaigns = [null, .. _ads.Select(a => (Guid?)a.Campaign).Distinct()];
         Guid?[] advertisers = [null, _ads[0].Advertiser];
         foreach (var tenant in Tenants)
         {
-            foreach (var query in from campaign in campaigns from advertiser in advertisers from limit in new[] { 3, 100 }
-                                  select new TopAdsQuery(Start.AddHours(1), End, limit, campaign, advertiser))
+            foreach (var query in from campaign in campaigns from advertiser in advertisers from limit in new[] { 3, 100 } from sort in Enum.GetValues<TopAdsSort>()
+                                  select new TopAdsQuery(Start.AddHours(1), End, limit, campaign, advertiser, sort))
             {
                 var actual = await _store.QueryTopAdsAsync(tenant, query, Ct);
 
-                var expected = Latest(tenant)
+                var totals = Latest(tenant)
                     .Where(r => r.Minute >= query.From && r.Minute < query.To)
                     .Where(r => (query.CampaignId is null || r.CampaignId == query.CampaignId) && (query.AdvertiserId is null || r.AdvertiserId == query.AdvertiserId))
                     .GroupBy(r => (r.AdId, r.CampaignId))
-                    .Select(g => new AdTotal(g.Key.AdId, g.Key.CampaignId, g.Sum(r => r.Clicks), g.Sum(r => r.Impressions)))
-                    .OrderByDescending(a => a.Clicks).ThenByDescending(a => a.Impressions).ThenBy(a => a.AdId.ToString(), StringComparer.Ordinal)
+                    .Select(g => new AdTotal(g.Key.AdId, g.Key.CampaignId, g.Sum(r => r.Clicks), g.Sum(r => r.Impressions)));
+                var expected = (query.Sort switch
+                    {
+                        TopAdsSort.Impressions => totals.OrderByDescending(a => a.Impressions).ThenByDescending(a => a.Clicks),
+                        TopAdsSort.Ctr => totals.OrderByDescending(a => a.Impressions == 0 ? 0 : (double)a.Clicks / a.Impressions).ThenByDescending(a => a.Clicks).ThenByDescending(a => a.Impressions),
+                        _ => totals.OrderByDescending(a => a.Clicks).ThenByDescending(a => a.Impressions),
+                    })
+                    .ThenBy(a => a.AdId.ToString(), StringComparer.Ordinal)
                     .Take(query.Limit);
                 Assert.Equal(expected, actual);
                 compared += actual.Count;

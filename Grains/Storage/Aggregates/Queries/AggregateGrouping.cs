@@ -6,7 +6,7 @@ public enum AggregateGrouping
     /// <summary>Sums of clicks and impressions per bucket of the query's granularity, oldest first; empty buckets left out.</summary>
     Buckets,
 
-    /// <summary>Sums per ad (with its campaign): most clicks first, then most impressions, then ad id; at most the query's limit.</summary>
+    /// <summary>Sums per ad (with its campaign) in the query's <see cref="Models.TopAdsSort"/> order, ties by clicks, impressions, then ad id; at most the query's limit.</summary>
     Ads,
 
     /// <summary>The rows themselves, by ad id, shard and minute.</summary>

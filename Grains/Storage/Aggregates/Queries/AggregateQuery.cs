@@ -48,13 +48,16 @@ public sealed record AggregateQuery
     /// <summary>The most ads of <see cref="AggregateGrouping.Ads"/>.</summary>
     public int Limit { get; private init; }
 
-    /// <summary>Clicks and impressions per bucket of one ad (all its shards) or one campaign (all its ads).</summary>
+    /// <summary>The order of <see cref="AggregateGrouping.Ads"/>, with its ties (see <see cref="TopAdsSort"/>).</summary>
+    public TopAdsSort Sort { get; private init; }
+
+    /// <summary>Clicks and impressions per bucket of one ad (all its shards), one campaign or one advertiser (all their ads).</summary>
     public static AggregateQuery Series(AnalyticsTenant tenant, SeriesScope scope, DateTimeOffset from, DateTimeOffset to, Granularity granularity)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        if (scope.AdId is null == scope.CampaignId is null)
+        if ((scope.AdId is null ? 0 : 1) + (scope.CampaignId is null ? 0 : 1) + (scope.AdvertiserId is null ? 0 : 1) != 1)
         {
-            throw new ArgumentException("A series scope names either an ad or a campaign.", nameof(scope));
+            throw new ArgumentException("A series scope names exactly one of an ad, a campaign and an advertiser.", nameof(scope));
         }
 
         if (!Enum.IsDefined(granularity))
@@ -68,15 +71,21 @@ public sealed record AggregateQuery
             To = to,
             AdId = scope.AdId,
             CampaignId = scope.CampaignId,
+            AdvertiserId = scope.AdvertiserId,
             Granularity = granularity,
         };
     }
 
-    /// <summary>The ads with the most clicks in the range, optionally of one campaign or one advertiser.</summary>
+    /// <summary>The ads ranked by the query's sort in the range, optionally of one campaign or one advertiser.</summary>
     public static AggregateQuery TopAds(AnalyticsTenant tenant, TopAdsQuery query)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentOutOfRangeException.ThrowIfNegative(query.Limit);
+        if (!Enum.IsDefined(query.Sort))
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), query.Sort, "Not a top-ads sort.");
+        }
+
         return new(AggregateGrouping.Ads, tenant)
         {
             From = query.From,
@@ -84,6 +93,7 @@ public sealed record AggregateQuery
             CampaignId = query.CampaignId,
             AdvertiserId = query.AdvertiserId,
             Limit = query.Limit,
+            Sort = query.Sort,
         };
     }
 

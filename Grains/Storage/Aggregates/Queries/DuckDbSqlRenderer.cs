@@ -1,6 +1,7 @@
 using System.Text;
 using DuckDB.NET.Data;
 using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Models;
 
 namespace Orleans.AdClicks.Storage.Aggregates.Queries;
 
@@ -84,7 +85,9 @@ public static class DuckDbSqlRenderer
                 sql.AppendLine("SELECT date_trunc($granularity, minute) AS bucket, sum(clicks)::BIGINT AS clicks, sum(impressions)::BIGINT AS impressions");
                 break;
             case AggregateGrouping.Ads:
-                sql.AppendLine("SELECT ad_id, campaign_id, sum(clicks)::BIGINT AS clicks, sum(impressions)::BIGINT AS impressions");
+                sql.Append("SELECT ad_id, campaign_id, sum(clicks)::BIGINT AS clicks, sum(impressions)::BIGINT AS impressions");
+                // The exact quotient of doubles: equal ratios (1/3, 2/6) are equal doubles, so they tie as KQL ranks them.
+                sql.AppendLine(query.Sort == TopAdsSort.Ctr ? ", CASE WHEN sum(impressions) = 0 THEN 0.0 ELSE sum(clicks)::DOUBLE / sum(impressions) END AS ctr" : "");
                 break;
             default:
                 sql.AppendLine("SELECT ad_id, shard, campaign_id, advertiser_id, minute, clicks, impressions, version");
@@ -104,7 +107,12 @@ public static class DuckDbSqlRenderer
                 break;
             case AggregateGrouping.Ads:
                 parameters.Add(new DuckDBParameter("limit", query.Limit));
-                sql.AppendLine("GROUP BY ad_id, campaign_id").AppendLine("ORDER BY clicks DESC, impressions DESC, ad_id").Append("LIMIT $limit");
+                sql.AppendLine("GROUP BY ad_id, campaign_id").AppendLine(query.Sort switch
+                {
+                    TopAdsSort.Impressions => "ORDER BY impressions DESC, clicks DESC, ad_id",
+                    TopAdsSort.Ctr => "ORDER BY ctr DESC, clicks DESC, impressions DESC, ad_id",
+                    _ => "ORDER BY clicks DESC, impressions DESC, ad_id",
+                }).Append("LIMIT $limit");
                 break;
             default:
                 sql.Append("ORDER BY ad_id, shard, minute");

@@ -1,5 +1,6 @@
 using System.Text;
 using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Models;
 using Orleans.AdClicks.Storage.Kusto.Client;
 
 namespace Orleans.AdClicks.Storage.Aggregates.Queries;
@@ -81,7 +82,13 @@ public static class KqlRenderer
             case AggregateGrouping.Ads:
                 parameters.Add(KustoParameter.Long("maxAds", query.Limit));
                 kql.Append("\n| summarize Clicks = sum(Clicks), Impressions = sum(Impressions) by AdId, CampaignId")
-                    .Append("\n| order by Clicks desc, Impressions desc, tostring(AdId) asc")
+                    .Append(query.Sort switch
+                    {
+                        TopAdsSort.Impressions => "\n| order by Impressions desc, Clicks desc, tostring(AdId) asc",
+                        TopAdsSort.Ctr => "\n| extend Ctr = iff(Impressions == 0, 0.0, todouble(Clicks) / Impressions)"
+                            + "\n| order by Ctr desc, Clicks desc, Impressions desc, tostring(AdId) asc",
+                        _ => "\n| order by Clicks desc, Impressions desc, tostring(AdId) asc",
+                    })
                     .Append("\n| take maxAds");
                 break;
             case AggregateGrouping.Rows:
