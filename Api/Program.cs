@@ -28,6 +28,7 @@ app.UseAdClicksDefaults();
 app.UseDashboardHeaders();
 app.MapDefaultEndpoints();
 app.MapBeacons();
+app.MapMeApi();
 app.MapAdvertisersApi();
 app.MapCampaignsApi();
 app.MapAdsApi();

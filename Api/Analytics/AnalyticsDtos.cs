@@ -1,18 +1,30 @@
+using System.Text.Json.Serialization;
+
 namespace Orleans.AdClicks.Api.Analytics;
 
 public sealed record TotalsDto(long Clicks, long Impressions, double Ctr);
 
-public sealed record SeriesPointDto(DateTimeOffset Start, long Clicks, long Impressions);
+/// <summary>One bucket; <see cref="Partial"/> while it is still filling (it ends after the answer's asOf).</summary>
+public sealed record SeriesPointDto(DateTimeOffset Start, long Clicks, long Impressions, bool Partial);
 
-/// <summary>Counts of one ad or one campaign; exactly one of the ids is set.</summary>
+/// <summary>The period before the one asked for: as long, as many buckets of the same size, ending where it starts.</summary>
+public sealed record PeriodDto(DateTimeOffset From, DateTimeOffset To, TotalsDto Totals, IReadOnlyList<SeriesPointDto> Series);
+
+/// <summary>
+/// Counts of one ad, one campaign or one advertiser; exactly one of the ids is set. <see cref="AsOf"/> is the server's
+/// time when it read the store; <see cref="Previous"/> only with compare=previous.
+/// </summary>
 public sealed record SeriesDto(
     Guid? AdId,
     Guid? CampaignId,
+    Guid? AdvertiserId,
     string Granularity,
     DateTimeOffset From,
     DateTimeOffset To,
+    DateTimeOffset AsOf,
     TotalsDto Totals,
     IReadOnlyList<SeriesPointDto> Series,
+    PeriodDto? Previous = null,
     BudgetDto? Budget = null);
 
 /// <summary>
@@ -21,9 +33,17 @@ public sealed record SeriesDto(
 /// </summary>
 public sealed record BudgetDto(long TotalClickBudget, long SpentClicks, long OverBudgetClicks, DateTimeOffset? BudgetSpentAt);
 
-public sealed record TopAdDto(Guid AdId, Guid CampaignId, long Clicks, long Impressions, double Ctr);
+/// <summary>One ad of a top list; the names are null (and written) when the ad or campaign no longer exists.</summary>
+public sealed record TopAdDto(
+    Guid AdId,
+    Guid CampaignId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? AdName,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? CampaignName,
+    long Clicks,
+    long Impressions,
+    double Ctr);
 
-public sealed record TopAdsDto(IReadOnlyList<TopAdDto> Items);
+public sealed record TopAdsDto(IReadOnlyList<TopAdDto> Items, DateTimeOffset AsOf);
 
 public static class Ctr
 {

@@ -49,6 +49,9 @@ public sealed record AnalyticsRange(DateTimeOffset From, DateTimeOffset To, Gran
         return validation.IsValid ? new AnalyticsRange(start, end, size) : null;
     }
 
+    /// <summary>The range as long, ending where this one starts: as many whole buckets of the same size.</summary>
+    public AnalyticsRange Previous() => this with { From = From - (To - From), To = From };
+
     /// <summary>Every bucket start in the range, oldest first.</summary>
     public IEnumerable<DateTimeOffset> Buckets()
     {

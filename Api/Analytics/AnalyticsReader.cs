@@ -17,7 +17,7 @@ public sealed class AnalyticsReader(IAggregateQueries? store, IGrainFactory grai
             ? store.QuerySeriesAsync(tenant, scope, from, to, granularity, cancellationToken)
             : grains.GetGrain<IAnalyticsGrain>(0).QuerySeriesAsync(tenant, scope, from, to, granularity);
 
-    /// <summary>The tenant's ads with the most clicks.</summary>
+    /// <summary>The tenant's top ads by <see cref="TopAdsQuery.Sort"/>.</summary>
     public Task<IReadOnlyList<AdTotal>> QueryTopAdsAsync(AnalyticsTenant tenant, TopAdsQuery query, CancellationToken cancellationToken) =>
         store is not null
             ? store.QueryTopAdsAsync(tenant, query, cancellationToken)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Orleans.AdClicks.Api.Ads;
+using Orleans.AdClicks.Api.Advertisers;
 using Orleans.AdClicks.Api.Auth;
 using Orleans.AdClicks.Api.Hosting;
 using Orleans.AdClicks.Lists;
@@ -17,7 +18,7 @@ public static class CampaignsApi
     {
         var api = app.MapGroup("/api/campaigns").RequireAuthorization().WithTags("Campaigns");
         api.MapPost("/", CreateAsync).WithName("CreateCampaign").WithSummary("Creates a campaign, active unless status is draft.");
-        api.MapGet("/", ListAsync).WithName("ListCampaigns").WithSummary("Lists the caller's campaigns (all, for the admin), a page at a time.");
+        api.MapGet("/", ListAsync).WithName("ListCampaigns").WithSummary("Lists the caller's campaigns (all, or one advertiser's, for the admin), a page at a time.");
         api.MapGet("/{id:guid}", GetAsync).WithName("GetCampaign").WithSummary("Gets a campaign; the ETag header is its version.");
         api.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateCampaign").WithSummary("Replaces a campaign's settings; If-Match guards against lost updates.");
         api.MapPost("/{id:guid}/pause", (Guid id, CurrentAdvertiser caller, IGrainFactory grains, HttpResponse response) =>
@@ -69,12 +70,18 @@ public static class CampaignsApi
         return TypedResults.Created($"/api/campaigns/{id}", campaign.ToDto());
     }
 
-    private static async Task<Results<Ok<CampaignListDto>, ValidationProblem>> ListAsync(
-        string? status, int? page, int? pageSize, CurrentAdvertiser caller, IGrainFactory grains)
+    private static async Task<Results<Ok<CampaignListDto>, NotFound, ValidationProblem>> ListAsync(
+        string? status, int? page, int? pageSize, string? advertiserId, CurrentAdvertiser caller, IGrainFactory grains)
     {
         var validation = new Validation();
+        var owner = validation.OptionalId("advertiserId", advertiserId);
+        if (owner is { } id && await AdvertisersApi.FindOwnedAsync(grains, caller, id) is null)
+        {
+            return TypedResults.NotFound();
+        }
+
         var filter = CampaignValidation.Status(validation, "status", status, creating: false);
-        var (number, size) = PageOf(validation, page, pageSize);
+        var (number, size) = validation.Page(page, pageSize, MaxPageSize);
         if (!validation.IsValid)
         {
             return TypedResults.ValidationProblem(validation.Errors);
@@ -82,7 +89,9 @@ public static class CampaignsApi
 
         // The list's page names the campaigns to read: a page reads its own campaigns and one or two list pages,
         // never the rest. Its statuses are those the campaigns last reported, so each is checked against the campaign.
-        var list = caller.IsAdmin ? IdLists.AllCampaigns : IdLists.CampaignsOf(caller.AdvertiserId!.Value);
+        var list = owner is { } advertiser ? IdLists.CampaignsOf(advertiser)
+            : caller.IsAdmin ? IdLists.AllCampaigns
+            : IdLists.CampaignsOf(caller.AdvertiserId!.Value);
         var ids = await grains.GetGrain<IIdListGrain>(list).ListAsync((number - 1L) * size, size, filter is { } wanted ? (int)wanted : null);
         var items = (await Task.WhenAll(ids.Ids.Select(id => grains.GetGrain<ICampaignGrain>(id).GetAsync())))
             .OfType<CampaignInfo>()
@@ -90,22 +99,6 @@ public static class CampaignsApi
             .Select(c => c.ToDto())
             .ToList();
         return TypedResults.Ok(new CampaignListDto(items, number, size, ids.Total));
-    }
-
-    /// <summary>The page number and size a listing asks for (1 and 50 when not given), problems added for bad ones.</summary>
-    private static (int Number, int Size) PageOf(Validation validation, int? page, int? pageSize)
-    {
-        if (page is < 1)
-        {
-            validation.Add("page", "'page' starts at 1.");
-        }
-
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            validation.Add("pageSize", $"'pageSize' is from 1 to {MaxPageSize}.");
-        }
-
-        return (page ?? 1, pageSize ?? 50);
     }
 
     private static async Task<Results<Ok<CampaignDto>, NotFound>> GetAsync(Guid id, CurrentAdvertiser caller, IGrainFactory grains, HttpResponse response)
@@ -186,7 +179,7 @@ public static class CampaignsApi
     {
         var validation = new Validation();
         var filter = AdValidation.Status(validation, "status", status);
-        var (number, size) = PageOf(validation, page, pageSize);
+        var (number, size) = validation.Page(page, pageSize, MaxPageSize);
         if (!validation.IsValid)
         {
             return TypedResults.ValidationProblem(validation.Errors);

@@ -56,6 +56,39 @@ public sealed class Validation
         }
     }
 
+    /// <summary>An optional id in the query: null when absent, and a problem when it is not a GUID.</summary>
+    public Guid? OptionalId(string field, string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (Guid.TryParse(value, out var id))
+        {
+            return id;
+        }
+
+        Add(field, $"'{field}' is an id (a GUID).");
+        return null;
+    }
+
+    /// <summary>The page number and size a listing asks for (1 and 50 when not given), problems added for bad ones.</summary>
+    public (int Number, int Size) Page(int? page, int? pageSize, int maxPageSize)
+    {
+        if (page is < 1)
+        {
+            Add("page", "'page' starts at 1.");
+        }
+
+        if (pageSize is < 1 || pageSize > maxPageSize)
+        {
+            Add("pageSize", $"'pageSize' is from 1 to {maxPageSize}.");
+        }
+
+        return (page ?? 1, pageSize ?? 50);
+    }
+
     public void Add(string field, string message) =>
         _errors[field] = _errors.TryGetValue(field, out var existing) ? [.. existing, message] : [message];
 }

@@ -12,6 +12,7 @@ public sealed class OpenApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     [
         "/c/{token}",
         "/v/{token}",
+        "/api/me",
         "/api/advertisers",
         "/api/campaigns",
         "/api/campaigns/{id}",
@@ -20,6 +21,7 @@ public sealed class OpenApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         "/api/ads/{adId}/impressions",
         "/api/analytics/ads/{adId}",
         "/api/analytics/campaigns/{id}",
+        "/api/analytics/advertisers/{id}",
         "/api/analytics/top-ads",
         "/health/live",
         "/health/ready",
