@@ -13,6 +13,14 @@ public sealed record AnalyticsRange(DateTimeOffset From, DateTimeOffset To, Gran
 {
     public const int MaxBuckets = 1440;
 
+    /// <summary>
+    /// The times a query may name: from the Unix epoch (where KQL's bin() aligns buckets) to the start of year 9999,
+    /// so rounding up, the default range back from "to" and the previous period never leave the calendar.
+    /// </summary>
+    public static readonly DateTimeOffset Earliest = DateTimeOffset.UnixEpoch;
+
+    public static readonly DateTimeOffset Latest = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public static AnalyticsRange? Parse(
         string? from, string? to, string? granularity, DateTimeOffset now, Validation validation, int maxBuckets = MaxBuckets, int? defaultBuckets = null)
     {
@@ -90,7 +98,13 @@ public sealed record AnalyticsRange(DateTimeOffset From, DateTimeOffset To, Gran
 
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
         {
-            return time;
+            if (time >= Earliest && time < Latest)
+            {
+                return time;
+            }
+
+            validation.Add(field, $"'{field}' is a time from {Earliest:yyyy-MM-dd} to before {Latest:yyyy-MM-dd}.");
+            return null;
         }
 
         validation.Add(field, $"'{field}' is an ISO 8601 time, e.g. 2026-11-28T10:00:00Z.");

@@ -73,6 +73,21 @@ public sealed class SeriesAnalyticsTests(ApiFixture fixture) : IClassFixture<Api
     }
 
     [Theory]
+    [InlineData("from=0001-01-01T00:00:00Z&to=0001-01-01T05:00:00Z&compare=previous", "from")]
+    [InlineData("to=0001-01-01T01:00:00Z&granularity=day", "to")]
+    [InlineData("from=9999-12-30T00:00:00Z&to=9999-12-31T23:59:59Z&granularity=day", "to")]
+    public async Task AdvertiserSeries_TimesAtTheEdgesOfTheCalendar_400NotAnOverflow(string query, string field)
+    {
+        var (client, path) = await SeriesPathAsync("advertisers");
+
+        var response = await client.GetAsync($"{path}?{query}", Cancel);
+
+        var body = await ApiScenario.JsonAsync(response);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(body.GetProperty("errors").TryGetProperty(field, out _), body.ToString());
+    }
+
+    [Theory]
     [InlineData("ads")]
     [InlineData("campaigns")]
     [InlineData("advertisers")]
