@@ -45,6 +45,15 @@ public sealed class ClientModeTests
 
             // The aggregate file belongs to the silo's process, so the Api's analytics go through the grain there.
             Assert.NotEqual(0, calls.CallsTo<IAnalyticsGrain>());
+
+            // The dashboard's reads take the same path: an advertiser's series with the previous period, top ads by CTR.
+            var advertiserId = (await ApiScenario.JsonAsync(await advertiser.GetAsync("/api/me", TestContext.Current.CancellationToken))).GetProperty("advertiserId").GetGuid();
+            var series = await ApiScenario.JsonAsync(await advertiser.GetAsync($"/api/analytics/advertisers/{advertiserId}?granularity=day&compare=previous", TestContext.Current.CancellationToken));
+            var top = await ApiScenario.JsonAsync(await advertiser.GetAsync("/api/analytics/top-ads?sort=ctr", TestContext.Current.CancellationToken));
+            Assert.Equal(1, series.GetProperty("totals").GetProperty("clicks").GetInt64());
+            Assert.Equal(0, series.GetProperty("previous").GetProperty("totals").GetProperty("clicks").GetInt64());
+            Assert.Equal(adId, Assert.Single(top.GetProperty("items").EnumerateArray()).GetProperty("adId").GetGuid());
+            Assert.Equal("Banner", top.GetProperty("items")[0].GetProperty("adName").GetString());
         }
 
         Assert.True(Directory.Exists(Path.Combine(siloData.Path, "raw-clicks")));
