@@ -27,6 +27,7 @@ function messageFor(status, problem, retryAfterSeconds) {
     case 404: return "Not found: it does not exist, or it belongs to another advertiser.";
     case 429: return "Too many requests from this key for now." + retry;
     case 503: return "Analytics are unavailable for a moment." + retry;
+    case -1: return `This panel failed: ${problem?.title ?? "unknown error"}.`;
     default: return `The server answered ${status}${problem?.title ? `: ${problem.title}` : ""}.`;
   }
 }

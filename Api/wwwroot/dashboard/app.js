@@ -83,6 +83,11 @@ function changeView(changes, { push = false } = {}) {
   }
 
   showView();
+  if (push) {
+    // The drilled row is redrawn away: keep the keyboard where the new view is named.
+    document.querySelector('#breadcrumb [aria-current="page"]')?.focus();
+  }
+
   refresh({ slowPanels: true });
 }
 
@@ -229,6 +234,8 @@ async function refresh({ slowPanels }) {
   const sequence = ++page.sequence;
   const main = byId("dashboard");
   main.dataset.ready = "false";
+  // A view change is announced as busy; a live poll, every second, is not.
+  if (slowPanels) main.setAttribute("aria-busy", "true");
   const range = period();
   const query = { from: range.from.toISOString(), to: range.to.toISOString(), granularity: page.view.granularity };
   const slow = slowPanels || Date.now() - page.slowPanelsAt > slowPanelsPeriodMs;
@@ -255,7 +262,13 @@ async function refresh({ slowPanels }) {
     if (result.status === "fulfilled") {
       if (result.value !== null) {
         panels.clearError(panel);
-        draw(result.value);
+        try {
+          draw(result.value);
+        } catch (failure) {
+          // One panel that cannot draw an answer says so; the others and the refresh loop go on.
+          console.error(failure);
+          panels.showError(panel, new ApiError(-1, { title: "the answer could not be shown" }, null));
+        }
       }
     } else {
       errors.push(result.reason);
@@ -322,6 +335,7 @@ async function refresh({ slowPanels }) {
 
   main.dataset.generation = String(++page.generation);
   main.dataset.ready = "true";
+  main.setAttribute("aria-busy", "false");
   const live = page.view.live && range.live;
   byId("live").disabled = !range.live;
   if (failure) {
