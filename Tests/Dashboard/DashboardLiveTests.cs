@@ -128,7 +128,7 @@ public sealed class DashboardLiveTests(BrowserFixture browser, ApiFixture api) :
             Assert.DoesNotContain(secret, html, StringComparison.OrdinalIgnoreCase);
         }
 
-        await Expect(page.Page.GetByTestId("advertiser-picker")).ToHaveCountAsync(0);
+        await Expect(page.Page.GetByTestId("advertiser-picker")).ToBeHiddenAsync();
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public sealed class DashboardLiveTests(BrowserFixture browser, ApiFixture api) :
         await SendAndWaitAsync(advertiser, advertiser.Campaigns[0], impressions: 7, clicks: 3);
         await using var page = await browser.OpenAsync(Address);
         await page.SignInAsync(api.Factory.AdminKey, "Admin");
-        var picker = page.Page.GetByLabel("Advertiser");
+        var picker = page.Page.GetByLabel("Advertiser", new() { Exact = true });
         await Expect(picker).ToHaveAttributeAsync("data-testid", "advertiser-picker");
 
         await page.RefreshAfterAsync(async () =>

@@ -152,8 +152,8 @@ public sealed class DashboardPage : IAsyncDisposable
         return string.IsNullOrEmpty(value) ? null : double.Parse(value, CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Presses Tab until <paramref name="target"/> has the focus (fails after <paramref name="most"/> presses).</summary>
-    public async Task TabToAsync(ILocator target, int most = 60)
+    /// <summary>Presses Tab (Shift+Tab <paramref name="backwards"/>) until <paramref name="target"/> has the focus, at most <paramref name="most"/> times.</summary>
+    public async Task TabToAsync(ILocator target, bool backwards = false, int most = 60)
     {
         for (var pressed = 0; pressed < most; pressed++)
         {
@@ -162,7 +162,7 @@ public sealed class DashboardPage : IAsyncDisposable
                 return;
             }
 
-            await Page.Keyboard.PressAsync("Tab");
+            await Page.Keyboard.PressAsync(backwards ? "Shift+Tab" : "Tab");
         }
 
         Assert.Fail($"{most} presses of Tab never reached {target}.");
