@@ -66,6 +66,7 @@ public sealed class DashboardLiveTests(BrowserFixture browser, ApiFixture api) :
         await Expect(page.Kpi("clicks")).ToHaveAttributeAsync("data-value", "5");
         Assert.Equal(5, await page.SeriesSumAsync("clicks"));
         await Expect(page.Breadcrumb).Not.ToContainTextAsync(summer.Name);
+        await Expect(page.Page.GetByTestId("campaign-detail")).ToBeHiddenAsync();
     }
 
     [Fact]
@@ -82,7 +83,7 @@ public sealed class DashboardLiveTests(BrowserFixture browser, ApiFixture api) :
         await page.TopAds.GetByTestId("sort-ctr").ClickAsync();
 
         await Expect(page.TopAdRows.First).ToHaveAttributeAsync("data-ad-id", advertiser.Campaigns[1].AdId.ToString());
-        await Expect(page.TopAds.Locator("th", new() { Has = page.TopAds.GetByTestId("sort-ctr") })).ToHaveAttributeAsync("aria-sort", "descending");
+        await Expect(page.TopAds.Locator("th", new() { Has = page.Page.GetByTestId("sort-ctr") })).ToHaveAttributeAsync("aria-sort", "descending");
     }
 
     [Fact]
