@@ -189,7 +189,7 @@ public sealed class DashboardLiveTests(BrowserFixture browser, ApiFixture api) :
 
         var error = page.Page.GetByTestId("series-error");
         await Expect(error).ToHaveAttributeAsync("role", "alert");
-        await AssertReadableAsync(error);
+        await DashboardPage.AssertReadableAsync(error);
     }
 
     [Fact]
@@ -217,9 +217,9 @@ public sealed class DashboardLiveTests(BrowserFixture browser, ApiFixture api) :
         await page.RefreshAfterAsync(() => page.Range.SelectOptionAsync("1h"));
 
         await Expect(page.ErrorBanner).ToHaveAttributeAsync("role", "alert");
-        await AssertReadableAsync(page.ErrorBanner);
+        await DashboardPage.AssertReadableAsync(page.ErrorBanner);
         await Expect(page.Page.GetByTestId("series-error")).ToBeVisibleAsync();
-        await AssertReadableAsync(page.Page.GetByTestId("kpis-error"));
+        await DashboardPage.AssertReadableAsync(page.Page.GetByTestId("kpis-error"));
         await Expect(page.SignedInAs).ToContainTextAsync(advertiser.Name);
     }
 
@@ -242,15 +242,6 @@ public sealed class DashboardLiveTests(BrowserFixture browser, ApiFixture api) :
             var fields = csv[index + 1];
             Assert.All(row.Where(v => v.Length > 0), value => Assert.Contains(value, fields));
         }
-    }
-
-    private static async Task AssertReadableAsync(ILocator message)
-    {
-        await Expect(message).ToBeVisibleAsync();
-        var text = (await message.InnerTextAsync()).Trim();
-        Assert.True(text.Length >= 10, $"too short to read: '{text}'");
-        Assert.DoesNotContain("{", text);
-        Assert.DoesNotContain("undefined", text, StringComparison.OrdinalIgnoreCase);
     }
 
     private static Task<bool> FitsAsync(DashboardPage page) =>

@@ -202,6 +202,16 @@ public sealed class DashboardPage : IAsyncDisposable
         return sum;
     }
 
+    /// <summary>A message an analyst can read: shown, a sentence rather than a word, no JSON or "undefined" in it.</summary>
+    public static async Task AssertReadableAsync(ILocator message)
+    {
+        await Expect(message).ToBeVisibleAsync();
+        var text = (await message.InnerTextAsync()).Trim();
+        Assert.True(text.Length >= 10, $"too short to read: '{text}'");
+        Assert.DoesNotContain("{", text);
+        Assert.DoesNotContain("undefined", text, StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>Clicks an export button and returns the downloaded file's text.</summary>
     public async Task<string> ExportAsync(string panel)
     {
