@@ -69,6 +69,8 @@ public sealed class DashboardHistoryTests(BrowserFixture browser, DashboardHisto
         });
         await Expect(page.TopAdRows).ToHaveCountAsync(Advertiser.Campaigns.Count);
         await page.FreshAsync();
+        // Signing in focuses the dashboard, which scrolls the page header away.
+        await page.Page.EvaluateAsync("() => window.scrollTo(0, 0)");
 
         var path = Environment.GetEnvironmentVariable("ADCLICKS_UPDATE_SCREENSHOT") == "1"
             ? Path.Combine(DotnetCli.RepositoryRoot, "docs", "dashboard.png")
