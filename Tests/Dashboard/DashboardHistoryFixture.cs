@@ -14,7 +14,7 @@ public sealed class DashboardHistoryFixture : IAsyncLifetime
     public static readonly TimeSpan History = TimeSpan.FromMinutes(90);
 
     private readonly TempDirectory _data = new();
-    private readonly ShiftedClock _clock = new() { Offset = -History };
+    private readonly ShiftedClock _clock = new();
 
     public AdClicksApiFactory Factory { get; private set; } = null!;
 
@@ -24,6 +24,9 @@ public sealed class DashboardHistoryFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        var now = TimeProvider.System.GetUtcNow();
+        var first = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero) - History;
+        SetClock(first);
         Factory = new AdClicksApiFactory(_data.Path, services: services => services.AddSingleton<TimeProvider>(_clock)).Start();
         Scenario = new ApiScenario(Factory);
         Advertiser = await DashboardAdvertiser.CreateAsync(Factory, Scenario, "Northwind Traders", "Winter sale", "Spring launch", "Loyalty club");
@@ -31,7 +34,8 @@ public sealed class DashboardHistoryFixture : IAsyncLifetime
         var sent = new Dictionary<Guid, (long Clicks, long Impressions)>();
         for (var minute = 0; minute < (int)History.TotalMinutes; minute++)
         {
-            _clock.Offset = -History + TimeSpan.FromMinutes(minute);
+            // Half a minute in, so a step's beacons all land in its own minute however long they take.
+            SetClock(first + TimeSpan.FromMinutes(minute) + TimeSpan.FromSeconds(30));
             foreach (var (campaign, index) in Advertiser.Campaigns.Select((c, i) => (c, i)))
             {
                 var (impressions, clicks) = Traffic(minute, index);
@@ -47,6 +51,9 @@ public sealed class DashboardHistoryFixture : IAsyncLifetime
             await AdTraffic.WaitForAdAsync(Advertiser.Client, adId, clicks, impressions);
         }
     }
+
+    /// <summary>Moves the Api's clock to <paramref name="time"/>, always forward (Orleans refuses a clock that goes back).</summary>
+    private void SetClock(DateTimeOffset time) => _clock.Offset = time - TimeProvider.System.GetUtcNow();
 
     /// <summary>A morning's rise with a wobble, a different size per campaign; every minute has at least one impression.</summary>
     private static (int Impressions, int Clicks) Traffic(int minute, int campaign)

@@ -185,7 +185,11 @@ public sealed class DashboardLiveTests(BrowserFixture browser, ApiFixture api) :
             ? route.ContinueAsync(new RouteContinueOptions { Url = route.Request.Url.Replace(campaign, Guid.NewGuid().ToString(), StringComparison.Ordinal) })
             : route.ContinueAsync());
 
-        await page.RefreshAfterAsync(() => page.TopAdRows.First.GetByTestId("drill-campaign").ClickAsync());
+        var answer = await page.Page.RunAndWaitForResponseAsync(
+            () => page.RefreshAfterAsync(() => page.TopAdRows.First.GetByTestId("drill-campaign").ClickAsync()),
+            response => response.Url.Contains("/api/analytics/campaigns/", StringComparison.Ordinal));
+
+        Assert.Equal(404, answer.Status);
 
         var error = page.Page.GetByTestId("series-error");
         await Expect(error).ToHaveAttributeAsync("role", "alert");

@@ -57,6 +57,22 @@ public sealed class DashboardSignInTests(BrowserFixture browser, ApiFixture api)
     }
 
     [Fact]
+    public async Task SignedIn_KeyRevoked_SignsOutSayingTheKeyWasNotAccepted()
+    {
+        var (id, key) = await api.Scenario.CreateAdvertiserKeyAsync("Revoked Radishes");
+        await using var page = await browser.OpenAsync(Address);
+        await page.SignInAsync(key, "Revoked Radishes");
+
+        var revoked = await api.Scenario.Admin.DeleteAsync($"/api/advertisers/{id}/api-key", TestContext.Current.CancellationToken);
+
+        // The live refresh's next reads after the Api's key cache lets go of the key answer 401.
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, revoked.StatusCode);
+        await Expect(page.SignInError).ToContainTextAsync("The API key was not accepted.");
+        await Expect(page.Dashboard).ToBeHiddenAsync();
+        Assert.DoesNotContain(key, await page.Page.EvaluateAsync<string[]>("() => Object.values(sessionStorage)"));
+    }
+
+    [Fact]
     public async Task Keyboard_SignInAndRangePicker_WorkWithTabAndEnter()
     {
         var (_, key) = await api.Scenario.CreateAdvertiserKeyAsync("Keyboard Kites");
