@@ -27,8 +27,12 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh context (no cookies, no session storage) with one page at the Api's address, <paramref name="width"/> px wide.</summary>
-    public Task<DashboardPage> OpenAsync(Uri api, int width = 1280, int height = 800) => DashboardPage.OpenAsync(Browser, api, width, height);
+    /// <summary>
+    /// A fresh context (no cookies, no session storage) with one page at the Api's address, <paramref name="width"/> px
+    /// wide, in the machine's time zone unless <paramref name="timeZone"/> (an IANA name) says another.
+    /// </summary>
+    public Task<DashboardPage> OpenAsync(Uri api, int width = 1280, int height = 800, string? timeZone = null) =>
+        DashboardPage.OpenAsync(Browser, api, width, height, timeZone);
 
     public async ValueTask DisposeAsync()
     {

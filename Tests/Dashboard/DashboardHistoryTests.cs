@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Orleans.AdClicks.Tests.Infrastructure;
@@ -53,6 +54,28 @@ public sealed class DashboardHistoryTests(BrowserFixture browser, DashboardHisto
         await DashboardPage.AssertReadableAsync(page.KpiDelta("clicks"));
     }
 
+    [Fact]
+    public async Task Reconciliation_EndedHourRun_ShownAndExportedAsItsReport()
+    {
+        var hour = HourOf(DateTimeOffset.UtcNow).AddHours(-1);
+        var started = await history.Scenario.Admin.PostAsync($"/api/reconciliation/runs?hour={Uri.EscapeDataString(hour.ToString("O"))}", null, TestContext.Current.CancellationToken);
+        var runId = (await Eventually.MatchesAsync(
+            () => ReportAsync(hour),
+            report => report?.GetProperty("status").GetString() == "completed"))!.Value.GetProperty("runId").GetGuid();
+        await using var page = await browser.OpenAsync(history.Factory.ClientOptions.BaseAddress);
+
+        await page.SignInAsync(Advertiser.ApiKey, Advertiser.Name);
+
+        var row = page.Page.GetByTestId("reconciliation").Locator($"tr[data-run-id='{runId}']");
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, started.StatusCode);
+        await Expect(row.Locator("td[data-col=mismatches]")).ToHaveAttributeAsync("data-value", "0");
+        await Expect(row.Locator("td[data-col=status]")).ToHaveAttributeAsync("data-value", "completed");
+        var csv = Csv.Parse(await page.ExportAsync("reconciliation"));
+        var rows = page.Page.GetByTestId("reconciliation").Locator("tr[data-run-id]");
+        Assert.Equal(await rows.CountAsync() + 1, csv.Count);
+        Assert.Contains(csv.Skip(1), r => r.Contains(runId.ToString()) && r.Contains("completed"));
+    }
+
     /// <summary>
     /// The README's picture: the last hour of three campaigns at 1280x800, written to docs/dashboard.png only when
     /// ADCLICKS_UPDATE_SCREENSHOT=1 (else beside the other screenshots), after the page rendered every panel.
@@ -80,6 +103,15 @@ public sealed class DashboardHistoryTests(BrowserFixture browser, DashboardHisto
         Assert.True(new FileInfo(path).Length > 10_000, $"{path} looks empty");
         await Expect(page.Page.GetByTestId("series-chart").Locator("canvas").First).ToBeVisibleAsync();
     }
+
+    private async Task<JsonElement?> ReportAsync(DateTimeOffset hour)
+    {
+        var query = $"from={Uri.EscapeDataString(hour.ToString("O"))}&to={Uri.EscapeDataString(hour.AddHours(1).ToString("O"))}";
+        var answer = await Advertiser.Client.GetFromJsonAsync<JsonElement>($"/api/reconciliation/reports?{query}", TestContext.Current.CancellationToken);
+        return answer.GetProperty("items").EnumerateArray().Cast<JsonElement?>().FirstOrDefault();
+    }
+
+    private static DateTimeOffset HourOf(DateTimeOffset time) => new(time.Ticks - (time.Ticks % TimeSpan.TicksPerHour), TimeSpan.Zero);
 
     private static DateTimeOffset MinuteOf(DateTimeOffset time) => new(time.Ticks - (time.Ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
 

@@ -104,8 +104,8 @@ public sealed class DashboardLiveTests(BrowserFixture browser, ApiFixture api) :
         var topAds = Csv.Parse(await page.ExportAsync("top-ads"));
         var series = Csv.Parse(await page.ExportAsync("series"));
 
-        AssertCsvHoldsRows(topAds, await DashboardPage.RowValuesAsync(page.TopAdRows));
-        AssertCsvHoldsRows(series, await DashboardPage.RowValuesAsync(page.SeriesRows));
+        Csv.AssertHoldsRows(topAds, await DashboardPage.RowValuesAsync(page.TopAdRows));
+        Csv.AssertHoldsRows(series, await DashboardPage.RowValuesAsync(page.SeriesRows));
         Assert.Contains(topAds.Skip(1), row => row.Contains(advertiser.Campaigns[0].AdId.ToString()) || row.Contains("Export one banner"));
     }
 
@@ -234,18 +234,6 @@ public sealed class DashboardLiveTests(BrowserFixture browser, ApiFixture api) :
     {
         await AdTraffic.SendAsync(advertiser.Client, api.Scenario.Anonymous, campaign.AdId, impressions, clicks);
         await AdTraffic.WaitForAdAsync(advertiser.Client, campaign.AdId, clicks, impressions);
-    }
-
-    /// <summary>Every row the table shows is a CSV row, in order, each cell's value among its fields, below one header row.</summary>
-    private static void AssertCsvHoldsRows(List<List<string>> csv, List<List<string>> rows)
-    {
-        Assert.Equal(rows.Count + 1, csv.Count);
-        Assert.DoesNotContain(csv[0], field => field.Length == 0);
-        foreach (var (row, index) in rows.Select((r, i) => (r, i)))
-        {
-            var fields = csv[index + 1];
-            Assert.All(row.Where(v => v.Length > 0), value => Assert.Contains(value, fields));
-        }
     }
 
     private static Task<bool> FitsAsync(DashboardPage page) =>

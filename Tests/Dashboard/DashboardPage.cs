@@ -72,12 +72,13 @@ public sealed class DashboardPage : IAsyncDisposable
     /// <summary>The top-ads table's rows (one per ad).</summary>
     public ILocator TopAdRows => TopAds.Locator("tr[data-ad-id]");
 
-    internal static async Task<DashboardPage> OpenAsync(IBrowser browser, Uri api, int width, int height)
+    internal static async Task<DashboardPage> OpenAsync(IBrowser browser, Uri api, int width, int height, string? timeZone)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "en-US",
+            TimezoneId = timeZone,
             AcceptDownloads = true,
         });
         context.SetDefaultTimeout((float)BrowserFixture.Timeout.TotalMilliseconds);
@@ -168,20 +169,20 @@ public sealed class DashboardPage : IAsyncDisposable
         Assert.Fail($"{most} presses of Tab never reached {target}.");
     }
 
-    /// <summary>What a table cell holds: its data-value, else its text.</summary>
+    /// <summary>What a table cell holds: its data-value when it has one (empty for no value), else its text.</summary>
     public static async Task<string> CellValueAsync(ILocator cell) =>
-        await cell.GetAttributeAsync("data-value") is { Length: > 0 } value ? value : (await cell.InnerTextAsync()).Trim();
+        await cell.GetAttributeAsync("data-value") is { } value ? value : (await cell.InnerTextAsync()).Trim();
 
-    /// <summary>The values of every row's cells, row by row.</summary>
-    public static async Task<List<List<string>>> RowValuesAsync(ILocator rows)
+    /// <summary>Every row's cells, row by row: each cell's data-col and value.</summary>
+    public static async Task<List<List<(string Column, string Value)>>> RowValuesAsync(ILocator rows)
     {
-        var values = new List<List<string>>();
+        var values = new List<List<(string Column, string Value)>>();
         foreach (var row in await rows.AllAsync())
         {
-            var cells = new List<string>();
+            var cells = new List<(string Column, string Value)>();
             foreach (var cell in await row.Locator("td").AllAsync())
             {
-                cells.Add(await CellValueAsync(cell));
+                cells.Add((await cell.GetAttributeAsync("data-col") ?? "", await CellValueAsync(cell)));
             }
 
             values.Add(cells);

@@ -73,6 +73,22 @@ public sealed class DashboardSignInTests(BrowserFixture browser, ApiFixture api)
     }
 
     [Fact]
+    public async Task TimeZone_BrowsersOwn_NamedThenUtcWhenChosen()
+    {
+        var (_, key) = await api.Scenario.CreateAdvertiserKeyAsync("Zoned Zebras");
+        await using var page = await browser.OpenAsync(Address, timeZone: "America/New_York");
+        await page.SignInAsync(key, "Zoned Zebras");
+        var zone = page.Page.GetByTestId("time-zone");
+
+        await Expect(zone.Locator("option[value=local]")).ToContainTextAsync("America/New_York");
+        await Expect(page.Page.GetByTestId("as-of")).ToContainTextAsync(new System.Text.RegularExpressions.Regex("EST|EDT|GMT-"));
+
+        await page.RefreshAfterAsync(() => zone.SelectOptionAsync("utc"));
+
+        await Expect(page.Page.GetByTestId("as-of")).ToContainTextAsync("UTC");
+    }
+
+    [Fact]
     public async Task Keyboard_SignInAndRangePicker_WorkWithTabAndEnter()
     {
         var (_, key) = await api.Scenario.CreateAdvertiserKeyAsync("Keyboard Kites");
