@@ -70,6 +70,34 @@ public sealed class DashboardLiveTests(BrowserFixture browser, ApiFixture api) :
     }
 
     [Fact]
+    public async Task DrillDown_Ad_FiltersToThatAdAndBackReturns()
+    {
+        var advertiser = await CreateAsync("Drill Ads", "First campaign", "Second campaign");
+        await SendAndWaitAsync(advertiser, advertiser.Campaigns[0], impressions: 4, clicks: 1);
+        await SendAndWaitAsync(advertiser, advertiser.Campaigns[1], impressions: 9, clicks: 3);
+        var second = advertiser.Campaigns[1];
+        await using var page = await browser.OpenAsync(Address);
+        await page.SignInAsync(advertiser.ApiKey, advertiser.Name);
+        await page.RefreshAfterAsync(() => page.Range.SelectOptionAsync("1h"));
+        await Expect(page.TopAdRows).ToHaveCountAsync(2);
+
+        await page.RefreshAfterAsync(() => page.TopAds.Locator($"tr[data-ad-id='{second.AdId}']").GetByTestId("drill-ad").ClickAsync());
+
+        await Expect(page.TopAdRows).ToHaveCountAsync(1);
+        await Expect(page.TopAdRows).ToHaveAttributeAsync("data-ad-id", second.AdId.ToString());
+        await Expect(page.Kpi("impressions")).ToHaveAttributeAsync("data-value", "9");
+        Assert.Equal(3, await page.SeriesSumAsync("clicks"));
+        await Expect(page.Breadcrumb).ToContainTextAsync(second.Name);
+        await Expect(page.Breadcrumb).ToContainTextAsync($"{second.Name} banner");
+
+        // The view lives in the URL: the browser's Back leaves the drill-down.
+        await page.RefreshAfterAsync(() => page.Page.GoBackAsync());
+
+        await Expect(page.TopAdRows).ToHaveCountAsync(2);
+        await Expect(page.Kpi("clicks")).ToHaveAttributeAsync("data-value", "4");
+    }
+
+    [Fact]
     public async Task TopAds_SortByCtr_OrdersRowsAndMarksTheHeader()
     {
         var advertiser = await CreateAsync("Sorted Sails", "Many views", "Few views");
