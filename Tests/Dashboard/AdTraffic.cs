@@ -27,6 +27,13 @@ public static class AdTraffic
         }
     }
 
+    /// <summary><see cref="SendAsync"/>, then <see cref="WaitForAdAsync"/> for the ad's first traffic.</summary>
+    public static async Task SendCountedAsync(HttpClient advertiser, HttpClient anonymous, Guid adId, int impressions, int clicks)
+    {
+        await SendAsync(advertiser, anonymous, adId, impressions, clicks);
+        await WaitForAdAsync(advertiser, adId, clicks, impressions);
+    }
+
     /// <summary>Waits until the analytics API counts exactly these totals for the ad (over the last day).</summary>
     public static Task WaitForAdAsync(HttpClient advertiser, Guid adId, long clicks, long impressions) =>
         Eventually.MatchesAsync(() => ApiScenario.TotalsAsync(advertiser, adId), totals => totals == (clicks, impressions));

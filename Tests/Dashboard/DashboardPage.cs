@@ -29,7 +29,7 @@ public sealed class DashboardPage : IAsyncDisposable
     /// <summary>The Api's address, which serves the page at /.</summary>
     public Uri Api { get; }
 
-    /// <summary>What the page wrote to its console and the errors it threw, for a failing test's message.</summary>
+    /// <summary>What the page wrote to its console and the errors it threw; disposing writes them to the test's output.</summary>
     public IReadOnlyList<string> Console
     {
         get
