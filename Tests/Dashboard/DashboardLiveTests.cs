@@ -39,6 +39,43 @@ public sealed class DashboardLiveTests(BrowserFixture browser, ApiFixture api) :
     }
 
     [Fact]
+    public async Task LiveRefresh_TabHidden_PausesAndResumesWhenShownAgain()
+    {
+        var advertiser = await CreateAsync("Sleepy Sloths", "Night owls");
+        await using var page = await browser.OpenAsync(Address);
+        await page.SignInAsync(advertiser.ApiKey, advertiser.Name);
+        await page.RefreshAfterAsync(() => page.Range.SelectOptionAsync("30m"));
+        await Expect(page.Dashboard).ToHaveAttributeAsync("data-live", "polling");
+
+        // Headless Chromium's page is always visible: the test makes the document say otherwise, as a hidden tab's does.
+        await SetHiddenAsync(page, hidden: true);
+
+        await Expect(page.Dashboard).ToHaveAttributeAsync("data-live", "paused");
+        await Expect(page.Page.Locator("#live-state")).ToContainTextAsync("paused");
+        // Paused means no refresh is scheduled: the one under way, if any, was the last.
+        var paused = await page.ReadyGenerationAsync();
+        await Expect(page.Dashboard).ToHaveAttributeAsync("data-live", "paused");
+
+        var requests = 0;
+        page.Page.Request += (_, request) => requests += request.Url.Contains("/api/", StringComparison.Ordinal) ? 1 : 0;
+        await SetHiddenAsync(page, hidden: false);
+
+        await page.RefreshedAfterAsync(paused);
+        await Expect(page.Dashboard).ToHaveAttributeAsync("data-live", "polling");
+        Assert.True(requests > 0);
+    }
+
+    private static Task SetHiddenAsync(DashboardPage page, bool hidden) => page.Page.EvaluateAsync(
+        """
+        hidden => {
+          Object.defineProperty(document, "hidden", { configurable: true, get: () => hidden });
+          Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (hidden ? "hidden" : "visible") });
+          document.dispatchEvent(new Event("visibilitychange"));
+        }
+        """,
+        hidden);
+
+    [Fact]
     public async Task CsvExport_TopAdsAndSeries_HoldExactlyTheRowsShown()
     {
         var advertiser = await CreateAsync("Export, \"Quoted\" & Co", "Export one", "Export two");

@@ -194,7 +194,14 @@ function wireControls() {
     refresh({ slowPanels: true });
   });
   document.addEventListener("visibilitychange", () => {
-    if (!document.hidden && page.me) refresh({ slowPanels: false });
+    if (!page.me) return;
+    if (!document.hidden) {
+      refresh({ slowPanels: false });
+    } else if (byId("dashboard").dataset.live === "polling") {
+      // A hidden tab asks nothing: analysts leave dashboards open for days.
+      clearTimeout(page.timer);
+      showLive("paused");
+    }
   });
 }
 
@@ -333,16 +340,23 @@ async function refresh({ slowPanels }) {
   if (failure) showBanner(failure.message);
   else hideBanner();
 
+  byId("live").disabled = !range.live;
+  const live = failure ? "retrying" : !(page.view.live && range.live) ? "off" : document.hidden ? "paused" : "polling";
+  showLive(live);
   main.dataset.generation = String(++page.generation);
   main.dataset.ready = "true";
   main.setAttribute("aria-busy", "false");
-  const live = page.view.live && range.live;
-  byId("live").disabled = !range.live;
-  if (failure) {
+  if (live === "retrying") {
     page.timer = setTimeout(() => refresh({ slowPanels: true }), (failure.retryAfterSeconds ?? 5) * 1000);
-  } else if (live && !document.hidden) {
+  } else if (live === "polling") {
     page.timer = setTimeout(() => refresh({ slowPanels: false }), livePeriodMs);
   }
+}
+
+/** polling, paused (the tab is hidden), retrying (after a 429 or 503) or off: on the page for the analyst and for tests. */
+function showLive(state) {
+  byId("dashboard").dataset.live = state;
+  byId("live-state").textContent = { polling: "", paused: " · live paused while this tab is hidden", retrying: " · retrying", off: "" }[state];
 }
 
 function asApiError(reason) {
