@@ -7,9 +7,24 @@ public sealed class ClickLogOptions
 {
     public const string Section = "AdClicks:ClickLog";
 
-    /// <summary>Counting grains per ad; more than one spreads a very hot ad ("adId#shard" stream keys).</summary>
+    /// <summary>Counting grains of every ad ("adId#shard" stream keys past shard 0); a hot ad gets more (<see cref="HotAds"/>).</summary>
     [Range(1, 64)]
     public int ShardsPerAd { get; set; } = 1;
+
+    /// <summary>
+    /// Events per second one counting shard is given before its ad is spread over more (see <see cref="HotAds"/>),
+    /// measured per Api process; 0 turns the spreading off.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int HotAdEventsPerShardPerSecond { get; set; } = 2_000;
+
+    /// <summary>The most shards a hot ad is spread over.</summary>
+    [Range(1, 64)]
+    public int MaxShardsPerAd { get; set; } = 16;
+
+    /// <summary>How long a hot ad must need no more than half its shards before it gives half back.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan HotAdCoolDown { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Events waiting to be appended before beacons wait for room (backpressure, bounded memory).</summary>
     [Range(1_000, 10_000_000)]

@@ -21,6 +21,7 @@ public sealed partial class StreamClickLog : IClickLog, IHostedService
 {
     private readonly IClusterClient _client;
     private readonly ClickLogOptions _options;
+    private readonly HotAds _hotAds;
     private readonly ILogger<StreamClickLog> _logger;
 
     // Room for events not yet settled: a beacon takes a permit, whoever settles its event gives it back.
@@ -38,10 +39,11 @@ public sealed partial class StreamClickLog : IClickLog, IHostedService
     private long _appended;
     private long _failed;
 
-    public StreamClickLog(IClusterClient client, IOptions<ClickLogOptions> options, ILogger<StreamClickLog> logger)
+    public StreamClickLog(IClusterClient client, IOptions<ClickLogOptions> options, HotAds hotAds, ILogger<StreamClickLog> logger)
     {
         _client = client;
         _options = options.Value;
+        _hotAds = hotAds;
         _logger = logger;
         _room = new SemaphoreSlim(_options.MaxPending, _options.MaxPending);
     }
@@ -143,7 +145,7 @@ public sealed partial class StreamClickLog : IClickLog, IHostedService
             return;
         }
 
-        var key = AdKey.For(pending.Event.AdId, pending.Event.ImpressionId, _options.ShardsPerAd);
+        var key = _hotAds.KeyFor(pending.Event.AdId, pending.Event.ImpressionId);
         if (!_shards.TryGetValue(key, out var shard))
         {
             shard = new Shard(key);

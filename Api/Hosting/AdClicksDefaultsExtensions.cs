@@ -41,6 +41,7 @@ public static class AdClicksDefaultsExtensions
 
         services.AddSingleton<ClickTokens>();
         services.AddSingleton<AdTargets>();
+        services.AddSingleton<HotAds>();
         return builder;
     }
 
