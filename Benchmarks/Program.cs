@@ -6,13 +6,16 @@ using Orleans.AdClicks.Benchmarks.Counting;
 using Orleans.AdClicks.Benchmarks.Kafka;
 using Orleans.AdClicks.Benchmarks.Load;
 using Orleans.AdClicks.Benchmarks.RawStore;
+using Orleans.AdClicks.Benchmarks.Realistic;
 using Orleans.AdClicks.Benchmarks.Reconciliation;
 
 // Commands: micro (BenchmarkDotNet: tokens, the target cache, the aggregate store's latest-version lookup, building and parsing Kusto requests, serialising and gzipping a 4 MB ADX ingestion body), baseline-server (a bare 302 endpoint for wrk), tokens (mint tokens through the Api),
 // raw-store (the Azure Table raw click store against a plain Azure.Data.Tables loop),
 // reconciliation (an hour's reconciliation run against a plain loop over the same stores),
 // counting (raw-store reads of the counting grains per 1,000 accepted events),
-// api (the real Api with the embedded or the Kafka click log, for wrk), kafka-produce (allocations per record: Produce or ProduceAsync).
+// api (the real Api with the embedded or the Kafka click log, for wrk), kafka-produce (allocations per record: Produce or ProduceAsync),
+// realistic-setup, realistic-monitor, realistic-wait, realistic-report (the parts of run-realistic-load.sh: ads and the request file,
+// the click-to-queryable probe and total poller, the wait for the count to settle, the check and summary).
 return args.FirstOrDefault() switch
 {
     "micro" => RunMicro(args[1..]),
@@ -23,6 +26,10 @@ return args.FirstOrDefault() switch
     "counting" => await CountingBenchmark.RunAsync(args[1..]),
     "api" => await ApiHost.RunAsync(args[1..]),
     "kafka-produce" => await ProduceBenchmark.RunAsync(args[1..]),
+    "realistic-setup" => await RealisticSetup.RunAsync(args[1..]),
+    "realistic-monitor" => await RealisticMonitor.RunAsync(args[1..]),
+    "realistic-wait" => await QuietWait.RunAsync(args[1..]),
+    "realistic-report" => await RealisticReport.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -46,6 +53,11 @@ static int Usage()
           counting [--ads 500] [--minutes 10] [--events-per-minute 4] [--late 0.01]
           api --data DIR [--click-log kafka|embedded] [--content-root Api] [--port 5200] [--partitions 32] [--silo-port 11211] [--gateway-port 30100]
           kafka-produce [--count 200000] [--in-flight 2000]
+          realistic-setup --admin-key KEY --signing-key ID:BASE64 --out DIR [--api URL] [--ads 5000] [--campaigns 5] [--requests 2000000] [--zipf 1] [--duplicates 0.1] [--probe-ads 8]
+          realistic-monitor --signing-key K --probe-key K --probe-ads ID,ID --probe-campaign ID --advertiser ID --advertiser-key K --log FILE --stop FILE [--interval-ms 250]
+          realistic-wait --log FILE --since UNIX_MS [--stable-seconds 3] [--max-seconds 60]
+          realistic-report --dir DIR --advertiser ID --advertiser-key K [--threads 2] [--title TEXT]
+          (these four are run by Benchmarks/run-realistic-load.sh)
         See docs/benchmarks.md.
         """);
     return 2;
