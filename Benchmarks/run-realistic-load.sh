@@ -63,7 +63,7 @@ for _ in $(seq 1 120); do
 done
 
 bench realistic-setup --api "$api_url" --admin-key "$(cat "$work/data/admin.key")" --signing-key "$signing_key" --out "$work" \
-  --ads "$ads" --campaigns "$campaigns" --requests "$requests" --zipf "$zipf" --duplicates "$duplicates"
+  --ads "$ads" --campaigns "$campaigns" --requests "$requests" --zipf "$zipf" --duplicates "$duplicates" --threads "$threads"
 # shellcheck disable=SC1091
 source "$work/setup.env"
 bench realistic-monitor --api "$api_url" --signing-key "$signing_key" --probe-key "$PROBE_KEY" --probe-ads "$PROBE_ADS" \
@@ -72,8 +72,17 @@ bench realistic-monitor --api "$api_url" --signing-key "$signing_key" --probe-ke
 monitor_pid=$!; pids+=("$monitor_pid")
 
 now_ms() { date +%s%3N; }
-cpu_seconds() { awk -v tck="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) / tck }' "/proc/$1/stat"; }
-sample_rss() { local max=0 v; while :; do v=$(awk '/^VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0); if [ "${v:-0}" -gt "$max" ]; then max=$v; echo "$max" > "$2"; fi; sleep 0.5; done; }
+# Every 0.25 s: the time (ms), the process's user + system CPU (clock ticks, /proc/<pid>/stat) and its VmRSS (kB).
+sample() {
+  local stat rss key value us _
+  while :; do
+    read -r -a stat < "/proc/$1/stat" || return 0
+    rss=0; while read -r key value _; do [ "$key" = VmRSS: ] && rss=$value; done < "/proc/$1/status"
+    us=${EPOCHREALTIME/[.,]/}
+    echo "$((us / 1000)) $((stat[13] + stat[14])) $rss"
+    sleep 0.25
+  done
+}
 
 # Api runs take the request file's lines in order (offset: the next line unsent); the bare endpoint replays the
 # lines the Api takes next, so both get the same kind of load.
@@ -82,16 +91,15 @@ phase() { # label server kind round connections duration
   local label=$1 server=$2 kind=$3 round=$4 conns=$5 duration=$6 url pid
   n=$((n + 1))
   if [ "$server" = api ]; then url=$api_url; pid=$api_pid; else url=$bare_url; pid=$bare_pid; fi
-  local state="$work/wrk-$n.state" rss="$work/rss-$n"
-  echo 0 > "$rss"
-  sample_rss "$pid" "$rss" & local sampler=$!
-  local cpu0 t0 t1 cpu1; cpu0=$(cpu_seconds "$pid"); t0=$(now_ms)
+  local state="$work/wrk-$n.state" samples="$work/samples-$n" t0 t1
+  sample "$pid" > "$samples" & local sampler=$!
+  t0=$(now_ms)
   WRK_STATE="$state" wrk -t"$threads" -c"$conns" -d"$duration" --timeout 2s --latency -s Benchmarks/wrk/realistic.lua "$url" \
-    -- "$work/requests.txt" "$offset" "$threads" "$think_ms" > "$work/wrk-$n.txt"
-  t1=$(now_ms); cpu1=$(cpu_seconds "$pid")
-  kill "$sampler"; wait "$sampler" 2>/dev/null || true
+    -- "$work/requests" "$offset" "$threads" "$think_ms" > "$work/wrk-$n.txt"
+  t1=$(now_ms)
+  sleep 0.3; kill "$sampler"; wait "$sampler" 2>/dev/null || true
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$server" "$kind" "$round" "$conns" "$offset" "$t0" "$t1" \
-    "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')" "$(cat "$rss")" "$state" >> "$work/phases.tsv"
+    "$samples" "$(getconf CLK_TCK)" "$state" >> "$work/phases.tsv"
   echo "== $label ($server, $conns connections, $duration): $(grep -E 'Requests/sec' "$work/wrk-$n.txt" | tr -s ' ')"
   if [ "$server" = api ]; then
     offset=$((offset + threads * $(awk '$1 == "thread" { if ($3 > max) max = $3 } END { print max + 0 }' "$state")))
@@ -113,6 +121,6 @@ touch "$work/stop"; wait "$monitor_pid" || true
 status=0
 bench realistic-report --api "$api_url" --dir "$work" --advertiser "$ADVERTISER" --advertiser-key "$ADVERTISER_KEY" --threads "$threads" \
   --title "Realistic load, $(date -u +%F): $ads ads in $campaigns campaigns, Zipf s = $zipf, $duplicates retries, wrk -t$threads -c$connections (burst -c$burst_connections), $sustained sustained + $burst burst, $rounds rounds, think $think_ms ms" || status=$?
-if [ "$keep" = false ]; then rm -rf "$work/data" "$work/requests.txt" "$work/requests.origin"; fi
+if [ "$keep" = false ]; then rm -rf "$work/data" "$work"/requests.*; fi
 echo "logs and summary.md in $work"
 exit "$status"

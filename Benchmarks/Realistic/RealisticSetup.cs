@@ -33,6 +33,7 @@ public static class RealisticSetup
         var zipf = options.Double("--zipf", 1.0);
         var duplicates = options.Double("--duplicates", 0.1);
         var probeAdCount = options.Int("--probe-ads", 8);
+        var threads = options.Int("--threads", 2);
         var directory = options.Required("--out");
 
         var watch = Stopwatch.StartNew();
@@ -62,7 +63,7 @@ public static class RealisticSetup
 
         watch.Restart();
         var minter = new ClickTokenMinter(signingKey, TimeSpan.FromDays(1));
-        var fresh = WriteRequests(Path.Combine(directory, "requests.txt"), Path.Combine(directory, "requests.origin"), requests, duplicates,
+        var fresh = WriteRequests(directory, threads, requests, duplicates,
             new ZipfSampler(adCount, zipf), rank => (ads[rank], campaigns[rank % campaignCount]), minter);
         var written = watch.Elapsed;
 
@@ -82,9 +83,12 @@ public static class RealisticSetup
         return 0;
     }
 
-    /// <summary>Writes the request file and the origin file (one little-endian int per line); returns the fresh tokens.</summary>
+    /// <summary>
+    /// Writes the request file, split by wrk thread (line n to requests.{n % threads}.txt, so each thread reads only its own),
+    /// and the origin file (one little-endian int per line); returns the fresh tokens.
+    /// </summary>
     private static int WriteRequests(
-        string path, string originPath, int count, double duplicates, ZipfSampler zipf, Func<int, (Guid Ad, Guid Campaign)> adOf, ClickTokenMinter minter)
+        string directory, int threads, int count, double duplicates, ZipfSampler zipf, Func<int, (Guid Ad, Guid Campaign)> adOf, ClickTokenMinter minter)
     {
         var random = new Random(14);
         var origins = new int[count];
@@ -103,7 +107,7 @@ public static class RealisticSetup
             ranks[line] = origins[line] == line ? zipf.Next(random) : -1;
         }
 
-        using (var origin = new BinaryWriter(File.Create(originPath)))
+        using (var origin = new BinaryWriter(File.Create(Path.Combine(directory, "requests.origin"))))
         {
             foreach (var value in origins)
             {
@@ -112,7 +116,9 @@ public static class RealisticSetup
         }
 
         // Minted a block at a time, in parallel; a retry's origin is at most RetryWindow lines back, so in this block or the one before.
-        using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 20);
+        var writers = Enumerable.Range(0, threads)
+            .Select(thread => new StreamWriter(RequestFile(directory, thread), append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 20))
+            .ToArray();
         var previous = new string[Block];
         var current = new string[Block];
         for (var start = 0; start < count; start += Block)
@@ -129,6 +135,7 @@ public static class RealisticSetup
             for (var line = start; line < end; line++)
             {
                 var origin = origins[line];
+                var writer = writers[line % threads];
                 writer.Write(origin >= start ? current[origin - start] : previous[origin - start + Block]);
                 writer.Write('\n');
             }
@@ -136,8 +143,16 @@ public static class RealisticSetup
             (previous, current) = (current, previous);
         }
 
+        foreach (var writer in writers)
+        {
+            writer.Dispose();
+        }
+
         return fresh;
     }
+
+    /// <summary>The lines of the request file that wrk's thread <paramref name="thread"/> sends: line n is line n / threads of file n % threads.</summary>
+    public static string RequestFile(string directory, int thread) => Path.Combine(directory, $"requests.{thread}.txt");
 
     private sealed record Advertiser(Guid Id, string ApiKey);
 

@@ -1,11 +1,15 @@
 -- Replays a request file written before the load (Benchmarks/run-realistic-load.sh): line n is sent by thread
 -- n % threads, each thread walking its lines in order from the line "start" on, wrapping at the end of the file.
--- usage: wrk -t2 -c64 -d20s --latency -s Benchmarks/wrk/realistic.lua URL -- requests.txt START THREADS [THINK_MS]
+-- The file is split by thread: thread i reads PREFIX.i.txt (line n of the whole is line n / threads of file n % threads).
+-- usage: wrk -t2 -c64 -d20s --latency -s Benchmarks/wrk/realistic.lua URL -- PREFIX START THREADS [THINK_MS]
 -- With THINK_MS > 0 every connection waits that long before each request (wrk's delay hook), which caps the
 -- offered rate at about connections / (THINK_MS + latency).
 -- With WRK_STATE set, done() writes what each thread sent to that file, for the exactness check:
 -- "sent" requests per thread, and "recent", the first of its requests issued in the last five seconds or so
 -- (os.time() has a resolution of one second); the ones after it may have been in flight when wrk stopped.
+
+local ffi = require("ffi")
+ffi.cdef[[ int usleep(unsigned int usec); ]]
 
 local threads = {}
 local counter = 0
@@ -20,17 +24,22 @@ function init(args)
   local stride = tonumber(args[3] or "1")
   local start = tonumber(args[2] or "0")
   paths = {}
-  local n = 0
-  for line in io.lines(args[1] or "requests.txt") do
-    if n % stride == id then
-      paths[#paths + 1] = "/c/" .. line
-    end
-    n = n + 1
+  for line in io.lines((args[1] or "requests") .. "." .. id .. ".txt") do
+    paths[#paths + 1] = "/c/" .. line
   end
   first = math.floor(start / stride)
   sent = 0
   second = 0
   m1, m2, m3, m4, m5, m6 = 0, 0, 0, 0, 0, 0
+  -- wrk starts each thread as soon as its init is done and the next thread's init runs after: without a barrier the
+  -- first thread would send alone while the others read their files, outside wrk's clock. The last thread's init
+  -- leaves a file; every thread's first real request waits for it (thread 0's first call is wrk's check, made before
+  -- the others exist: it must not wait).
+  ready = (os.getenv("WRK_STATE") or "wrk") .. ".ready"
+  waiting = id == 0 and -1 or 0
+  if id == stride - 1 then
+    io.open(ready, "w"):close()
+  end
   local think = tonumber(args[4] or "0")
   if think > 0 then
     function delay()
@@ -40,6 +49,12 @@ function init(args)
 end
 
 function request()
+  if waiting < 1 then
+    waiting = waiting + 1
+    while waiting == 1 and not io.open(ready) do
+      ffi.C.usleep(5000)
+    end
+  end
   local now = os.time()
   if now ~= second then
     second = now
