@@ -288,9 +288,8 @@ async function refresh({ slowPanels }) {
   const campaignFailure = campaignReads.find(r => r.status === "rejected");
   for (const read of campaignReads.filter(r => r.status === "fulfilled" && r.value !== null)) {
     const answer = read.value;
-    if (read === ad) page.names.set(answer.id, answer.name);
+    if (read === ad || read === campaign) page.names.set(answer.id, answer.name);
     if (read === campaign) page.campaign = answer;
-    if (read === campaign) page.names.set(answer.id, answer.name);
     if (read === adCampaign) page.budget = answer.budget ?? null;
   }
 
