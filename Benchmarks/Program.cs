@@ -2,9 +2,11 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Orleans.AdClicks.Benchmarks.Beacons;
 using Orleans.AdClicks.Benchmarks.Counting;
 using Orleans.AdClicks.Benchmarks.Kafka;
 using Orleans.AdClicks.Benchmarks.Load;
+using Orleans.AdClicks.Benchmarks.Queries;
 using Orleans.AdClicks.Benchmarks.RawStore;
 using Orleans.AdClicks.Benchmarks.Realistic;
 using Orleans.AdClicks.Benchmarks.Reconciliation;
@@ -15,7 +17,9 @@ using Orleans.AdClicks.Benchmarks.Reconciliation;
 // counting (raw-store reads of the counting grains per 1,000 accepted events),
 // api (the real Api with the embedded or the Kafka click log, for wrk), kafka-produce (allocations per record: Produce or ProduceAsync),
 // realistic-setup, realistic-monitor, realistic-wait, realistic-report (the parts of run-realistic-load.sh: ads and the request file,
-// the click-to-queryable probe and total poller, the wait for the count to settle, the check and summary).
+// the click-to-queryable probe and total poller, the wait for the count to settle, the check and summary),
+// beacon-allocations (bytes allocated per GET /c/{token}: bare 302 endpoint, the Api's request path, the Api whole),
+// queries (p50/p99 of the analytics reads on DuckDB over 24 h of minute rows for 100,000 ads).
 return args.FirstOrDefault() switch
 {
     "micro" => RunMicro(args[1..]),
@@ -30,6 +34,8 @@ return args.FirstOrDefault() switch
     "realistic-monitor" => await RealisticMonitor.RunAsync(args[1..]),
     "realistic-wait" => await QuietWait.RunAsync(args[1..]),
     "realistic-report" => await RealisticReport.RunAsync(args[1..]),
+    "queries" => await QueryBenchmark.RunAsync(args[1..]),
+    "beacon-allocations" => await BeaconAllocationBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -58,6 +64,8 @@ static int Usage()
           realistic-wait --log FILE --since UNIX_MS [--stable-seconds 3] [--max-seconds 60]
           realistic-report --dir DIR --advertiser ID --advertiser-key K [--threads 2] [--title TEXT]
           (these four are run by Benchmarks/run-realistic-load.sh)
+          beacon-allocations [--requests 20000] [--warmup 5000] [--ads 1000] [--concurrency 8]
+          queries [--ads 100000] [--advertisers 10] [--campaigns 1000] [--events-per-second 500] [--runs 200] [--warmup 20] [--explain true] [--ad-index true]
         See docs/benchmarks.md.
         """);
     return 2;
