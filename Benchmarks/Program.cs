@@ -64,7 +64,7 @@ static int Usage()
           realistic-wait --log FILE --since UNIX_MS [--stable-seconds 3] [--max-seconds 60]
           realistic-report --dir DIR --advertiser ID --advertiser-key K [--threads 2] [--title TEXT]
           (these four are run by Benchmarks/run-realistic-load.sh)
-          beacon-allocations [--requests 20000] [--warmup 5000] [--ads 1000] [--concurrency 8]
+          beacon-allocations [--requests 20000] [--warmup 5000] [--ads 1000] [--concurrency 8] [--types true]
           queries [--ads 100000] [--advertisers 10] [--campaigns 1000] [--events-per-second 500] [--runs 200] [--warmup 20] [--explain true] [--ad-index true]
         See docs/benchmarks.md.
         """);

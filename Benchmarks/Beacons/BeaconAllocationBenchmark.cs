@@ -27,6 +27,8 @@ namespace Orleans.AdClicks.Benchmarks.Beacons;
 /// </summary>
 public static class BeaconAllocationBenchmark
 {
+    private const string BenchKeyId = "bench";
+
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
 
     public static async Task<int> RunAsync(string[] args)
@@ -37,6 +39,8 @@ public static class BeaconAllocationBenchmark
         var adCount = options.Int("--ads", 1_000);
         var concurrency = options.Int("--concurrency", 8);
         var contentRoot = options.String("--content-root") ?? FindApiFolder();
+        using var sampler = options.String("--types", "false") == "true" ? new AllocationSampler() : null;
+        var types = new List<(string Server, IReadOnlyList<(string Type, double Share)> Top)>();
 
         Console.WriteLine($"{requests:N0} requests after {warmup:N0} warm-up, {concurrency} at a time, {adCount:N0} ads (Zipf), a fresh token each");
         Console.WriteLine();
@@ -45,8 +49,14 @@ public static class BeaconAllocationBenchmark
 
         await using (var bare = await BareServer.StartAsync())
         {
-            var paths = Enumerable.Range(0, warmup + requests).Select(i => $"/c/token{i}").ToArray();
-            var (bytes, failures) = await MeasureAsync(bare.Client, paths, warmup, concurrency, idleRate: 0, settle: TimeSpan.Zero);
+            // Tokens as long as the Api's (its routing and the client handle the same strings), signed with a key of its own.
+            var key = new SigningKey(BenchKeyId, RandomNumberGenerator.GetBytes(32));
+            var now = DateTimeOffset.UtcNow;
+            var paths = Enumerable.Range(0, warmup + requests)
+                .Select(_ => "/c/" + ClickTokenCodec.Encode(new ClickToken(key.Id, Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), now, now.AddDays(1)), key))
+                .ToArray();
+            var (bytes, failures) = await MeasureAsync(bare.Client, paths, warmup, concurrency, idleRate: 0, settle: TimeSpan.Zero, sampler: sampler);
+            types.Add(("bare", sampler?.Stop(15) ?? []));
             Console.WriteLine(FormattableString.Invariant($"| bare minimal-API 302 endpoint | {bytes:N0} | {failures} |"));
         }
 
@@ -70,7 +80,8 @@ public static class BeaconAllocationBenchmark
                     idleRate = (GC.GetTotalAllocatedBytes(precise: true) - before) / Settle.TotalSeconds;
                 }
 
-                var (bytes, failures) = await MeasureAsync(client, paths, warmup, concurrency, idleRate, instant ? TimeSpan.Zero : Settle, skip: instant ? 0 : warmup);
+                var (bytes, failures) = await MeasureAsync(client, paths, warmup, concurrency, idleRate, instant ? TimeSpan.Zero : Settle, skip: instant ? 0 : warmup, sampler: sampler);
+                types.Add((instant ? "Api, request path" : "Api, whole process", sampler?.Stop(15) ?? []));
                 var name = instant ? "Api beacon, click log that accepts at once (the request's own path)" : "Api beacon, whole process: click log, stream, counting, raw store, DuckDB";
                 Console.WriteLine(FormattableString.Invariant($"| {name} | {bytes:N0} | {failures} |"));
                 if (!instant)
@@ -84,6 +95,16 @@ public static class BeaconAllocationBenchmark
             }
         }
 
+        foreach (var (server, top) in types.Where(t => t.Top.Count > 0))
+        {
+            Console.WriteLine();
+            Console.WriteLine($"Most sampled allocations, {server} (share of AllocationTick samples):");
+            foreach (var (type, share) in top)
+            {
+                Console.WriteLine(FormattableString.Invariant($"  {share,6:P1}  {type}"));
+            }
+        }
+
         return 0;
     }
 
@@ -91,7 +112,7 @@ public static class BeaconAllocationBenchmark
     /// Sends paths[warmup..] (after paths[..warmup] unmeasured, unless <paramref name="skip"/> says they were sent already),
     /// then waits <paramref name="settle"/> for work the requests left behind; bytes per measured request, less the idle rate.
     /// </summary>
-    private static async Task<(double Bytes, int Failures)> MeasureAsync(HttpClient client, string[] paths, int warmup, int concurrency, double idleRate, TimeSpan settle, int skip = 0)
+    private static async Task<(double Bytes, int Failures)> MeasureAsync(HttpClient client, string[] paths, int warmup, int concurrency, double idleRate, TimeSpan settle, int skip = 0, AllocationSampler? sampler = null)
     {
         var failures = 0;
         async Task SendAsync(ArraySegment<string> batch)
@@ -121,6 +142,7 @@ public static class BeaconAllocationBenchmark
         GC.Collect();
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var before = GC.GetTotalAllocatedBytes(precise: true);
+        sampler?.Start();
         await SendAsync(new ArraySegment<string>(paths, start, measured));
         if (settle > TimeSpan.Zero)
         {
@@ -246,7 +268,7 @@ public static class BeaconAllocationBenchmark
             builder.ConfigureLogging(logging => logging.ClearProviders());
             builder.UseSetting(AuthOptions.AdminKeyKey, AdminKey);
             builder.UseSetting(AuthOptions.ApiKeyMacKeyKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-            builder.UseSetting("AdClicks:Tokens:SigningKeys:0", new SigningKey("bench", RandomNumberGenerator.GetBytes(32)).Format());
+            builder.UseSetting("AdClicks:Tokens:SigningKeys:0", new SigningKey(BenchKeyId, RandomNumberGenerator.GetBytes(32)).Format());
             foreach (var limit in new[] { "ApiAddress", "Api", "Beacon", "Placement" })
             {
                 builder.UseSetting($"AdClicks:RateLimits:{limit}PermitsPerSecond", "100000000");

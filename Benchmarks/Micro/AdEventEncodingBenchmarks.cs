@@ -16,6 +16,8 @@ namespace Orleans.AdClicks.Benchmarks.Micro;
 /// embedded raw store's record (<see cref="RawClickRecordCodec"/>). <see cref="Events"/> events per append, one ad.
 /// </summary>
 [MemoryDiagnoser]
+[WarmupCount(3)]
+[IterationCount(10)]
 public class AdEventEncodingBenchmarks
 {
     private readonly ArrayBufferWriter<byte> _records = new(64 * 1024);

@@ -20,6 +20,8 @@ namespace Orleans.AdClicks.Benchmarks.Micro;
 /// 5,000 spreads them so nearly every event is its own append, as the realistic load's Zipf ads do.
 /// </summary>
 [MemoryDiagnoser]
+[WarmupCount(3)]
+[IterationCount(10)]
 public class ClickLogBenchmarks
 {
     private const int Concurrent = 64;

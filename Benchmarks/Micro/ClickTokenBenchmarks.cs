@@ -9,6 +9,8 @@ namespace Orleans.AdClicks.Benchmarks.Micro;
 /// HMAC-SHA256 over a payload of the same size.
 /// </summary>
 [MemoryDiagnoser]
+[WarmupCount(3)]
+[IterationCount(10)]
 public class ClickTokenBenchmarks
 {
     private readonly SigningKey _key = new("k1", RandomNumberGenerator.GetBytes(32));

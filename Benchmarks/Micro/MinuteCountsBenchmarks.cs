@@ -10,6 +10,8 @@ namespace Orleans.AdClicks.Benchmarks.Micro;
 /// Zipf load's small batches happens about once per event.
 /// </summary>
 [MemoryDiagnoser]
+[WarmupCount(3)]
+[IterationCount(10)]
 public class MinuteCountsBenchmarks
 {
     private readonly MinuteCounts _counts = new();
