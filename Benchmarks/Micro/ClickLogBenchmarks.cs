@@ -14,7 +14,7 @@ namespace Orleans.AdClicks.Benchmarks.Micro;
 
 /// <summary>
 /// The beacon's click log append in process (<see cref="StreamClickLog"/>: the room semaphore, the channel, the pump's
-/// sorting into ad shards, the group commit, the completion back to the beacon), with a stream whose append completes
+/// sorting into ad shards with the hot-ad sketch, the group commit, the completion back to the beacon), with a stream whose append completes
 /// at once, so what is measured is the log's own work per event, not Orleans'. <see cref="Concurrent"/> beacons
 /// append at once (as 64 connections do), over <see cref="Ads"/> ads: 1 is one hot ad (group commit batches them),
 /// 5,000 spreads them so nearly every event is its own append, as the realistic load's Zipf ads do.
@@ -28,6 +28,7 @@ public class ClickLogBenchmarks
 
     private readonly Task[] _appends = new Task[Concurrent];
     private ServiceProvider _services = null!;
+    private HotAds _hotAds = null!;
     private StreamClickLog _log = null!;
     private AdEvent[] _events = [];
     private int _next;
@@ -41,7 +42,9 @@ public class ClickLogBenchmarks
         _services = new ServiceCollection().AddKeyedSingleton<IStreamProvider>(Constants.StreamProvider, new InstantStreams()).BuildServiceProvider();
         var client = DispatchProxy.Create<IClusterClient, ServiceProviderOnly>();
         ((ServiceProviderOnly)(object)client).Services = _services;
-        _log = new StreamClickLog(client, Options.Create(new ClickLogOptions()), NullLogger<StreamClickLog>.Instance);
+        var options = Options.Create(new ClickLogOptions());
+        _hotAds = new HotAds(options, TimeProvider.System, NullLogger<HotAds>.Instance);
+        _log = new StreamClickLog(client, options, _hotAds, NullLogger<StreamClickLog>.Instance);
         await _log.StartAsync(CancellationToken.None);
         _events = HotPathEvents.Clicks(Math.Max(Ads, Concurrent) * 4, Ads, HotPathEvents.Now);
     }
@@ -50,6 +53,7 @@ public class ClickLogBenchmarks
     public async Task CleanupAsync()
     {
         await _log.StopAsync(CancellationToken.None);
+        _hotAds.Dispose();
         await _services.DisposeAsync();
     }
 
