@@ -72,7 +72,12 @@ public static class QueryBenchmark
                 Execute(path, "CREATE INDEX minute_counts_by_ad ON minute_counts (ad_id)");
                 Console.WriteLine();
                 Console.WriteLine("With CREATE INDEX minute_counts_by_ad ON minute_counts (ad_id):");
-                await PrintTableAsync(queries.Take(2).Select(q => (q.Name, q.Run)), runs, warmup);
+                var adOnlyFirst = new (string, Func<int, Task<int>>)[]
+                {
+                    ("the same as a CTE that filters the ad alone (a top-100 ad)", i => AdOnlyFirstAsync(path, hotAds[i % hotAds.Length], from, to)),
+                    ("the same as a CTE that filters the ad alone (any ad)", i => AdOnlyFirstAsync(path, data.Ads[Pick(random, data.Ads.Length)], from, to)),
+                };
+                await PrintTableAsync([.. queries.Take(2).Select(q => (q.Name, q.Run)), .. adOnlyFirst], runs, warmup);
                 if (explain)
                 {
                     Explain(path, queries.Take(1).Select(q => (q.Name, q.Query(0))));
@@ -123,6 +128,36 @@ public static class QueryBenchmark
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
+
+    /// <summary>
+    /// An ad's minute series with the ad filtered alone in a materialized CTE and the tenant and range after it: DuckDB 1.5
+    /// serves an indexed equality by an index scan only when it is the scan's only filter. On a connection per query off
+    /// the caller's thread, as the store runs its queries.
+    /// </summary>
+    private static Task<int> AdOnlyFirstAsync(string path, Ad ad, DateTimeOffset from, DateTimeOffset to) => Task.Run(() =>
+    {
+        using var connection = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = Path.GetFullPath(path) }.ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            WITH ad AS MATERIALIZED (SELECT * FROM minute_counts WHERE ad_id = $adId)
+            SELECT date_trunc('minute', minute) AS bucket, sum(clicks)::BIGINT AS clicks, sum(impressions)::BIGINT AS impressions
+            FROM ad WHERE advertiser_id = $tenantId AND minute >= $from AND minute < $to
+            GROUP BY bucket ORDER BY bucket
+            """;
+        command.Parameters.Add(new DuckDBParameter("adId", ad.Id));
+        command.Parameters.Add(new DuckDBParameter("tenantId", ad.Advertiser));
+        command.Parameters.Add(new DuckDBParameter("from", from.UtcDateTime));
+        command.Parameters.Add(new DuckDBParameter("to", to.UtcDateTime));
+        using var reader = command.ExecuteReader();
+        var rows = 0;
+        while (reader.Read())
+        {
+            rows++;
+        }
+
+        return rows;
+    });
 
     private static async Task<int> Series(DuckDbAggregateStore store, Ad ad, Data data, SeriesScope? scope, DateTimeOffset from, DateTimeOffset to, Granularity granularity) =>
         (await store.QuerySeriesAsync(AnalyticsTenant.Advertiser(ad.Advertiser), scope ?? SeriesScope.Ad(ad.Id), from, to, granularity)).Count;
