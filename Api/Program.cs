@@ -25,7 +25,6 @@ builder.AddAdClicksOpenApi();
 var app = builder.Build();
 
 app.UseAdClicksDefaults();
-app.UseDashboardHeaders();
 app.MapDefaultEndpoints();
 app.MapBeacons();
 app.MapMeApi();

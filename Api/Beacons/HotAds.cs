@@ -65,7 +65,8 @@ public sealed partial class HotAds : IDisposable
     /// <summary>The stream key of one event: its ad's shard for its impression id, under the ad's shard count now.</summary>
     public AdKey KeyFor(Guid adId, Guid impressionId)
     {
-        if (_timer is not null && Count(_window, adId, add: true) >= _eventsPerShard)
+        // The lookup first: TryAdd takes a lock even when the ad is already a candidate.
+        if (_timer is not null && Count(_window, adId, add: true) >= _eventsPerShard && !_candidates.ContainsKey(adId))
         {
             _candidates.TryAdd(adId, 0);
         }

@@ -18,27 +18,26 @@ public static class DashboardEndpoints
 
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
-        app.MapStaticAssets().Add(endpoint => endpoint.Metadata.Add(new DashboardAsset()));
+        // The headers go on the page's own endpoints, so no other request (a beacon above all) pays for them.
+        app.MapStaticAssets().Add(endpoint =>
+        {
+            var serve = endpoint.RequestDelegate!;
+            endpoint.RequestDelegate = context =>
+            {
+                AddSecurityHeaders(context.Response);
+                return serve(context);
+            };
+        });
         app.MapGet("/", Page).ExcludeFromDescription();
         return app;
     }
 
-    /// <summary>Every dashboard answer (the page and its assets) carries the page's security headers.</summary>
-    public static WebApplication UseDashboardHeaders(this WebApplication app)
+    private static void AddSecurityHeaders(HttpResponse response)
     {
-        app.Use((context, next) =>
-        {
-            if (context.GetEndpoint()?.Metadata.GetMetadata<DashboardAsset>() is not null || context.Request.Path == "/")
-            {
-                var headers = context.Response.Headers;
-                headers[HeaderNames.ContentSecurityPolicy] = ContentSecurityPolicy;
-                headers[HeaderNames.XContentTypeOptions] = "nosniff";
-                headers["Referrer-Policy"] = "no-referrer";
-            }
-
-            return next(context);
-        });
-        return app;
+        var headers = response.Headers;
+        headers[HeaderNames.ContentSecurityPolicy] = ContentSecurityPolicy;
+        headers[HeaderNames.XContentTypeOptions] = "nosniff";
+        headers["Referrer-Policy"] = "no-referrer";
     }
 
     private static IResult Page(IWebHostEnvironment environment, HttpResponse response)
@@ -49,10 +48,9 @@ public static class DashboardEndpoints
             return TypedResults.Problem("The dashboard's files are missing from this build (wwwroot/index.html).", statusCode: StatusCodes.Status404NotFound);
         }
 
+        AddSecurityHeaders(response);
         // The page names its assets by path, so it must be read fresh after an upgrade.
         response.Headers.CacheControl = "no-cache";
         return TypedResults.Stream(page.CreateReadStream(), "text/html; charset=utf-8", lastModified: page.LastModified);
     }
-
-    private sealed class DashboardAsset;
 }

@@ -88,10 +88,6 @@ export function seriesCsv(answer) {
 }
 
 export function renderTopAds(items, sort, selection, drill) {
-  for (const header of byId("top-ads").tHead.querySelectorAll("th[aria-sort]")) {
-    header.setAttribute("aria-sort", header.querySelector("button").dataset.sort === sort ? "descending" : "none");
-  }
-
   const rows = items.map(ad => element("tr", {
     attributes: { "data-ad-id": ad.adId, "data-campaign-id": ad.campaignId },
     children: [
@@ -177,8 +173,7 @@ export function renderCampaignDetail(campaign, budget, zone) {
 
 export function renderReconciliation(reports, zone, selection) {
   const rows = reports.map(report => {
-    const lines = report.mismatches.filter(m => (!selection.campaignId || m.campaignId === selection.campaignId) && (!selection.adId || m.adId === selection.adId));
-    const found = selection.campaignId ? lines.length : report.mismatchCount;
+    const found = mismatchesFound(report, selection);
     return element("tr", {
       attributes: { "data-run-id": report.runId },
       children: [
@@ -198,11 +193,14 @@ export function renderReconciliation(reports, zone, selection) {
 export function reconciliationCsv(reports, selection) {
   return format.csv(
     ["runId", "hour", "status", "mismatches", "rowsRepaired", "completedAt"],
-    reports.map(r => [
-      r.runId, r.hour, r.status,
-      selection.campaignId ? r.mismatches.filter(m => m.campaignId === selection.campaignId && (!selection.adId || m.adId === selection.adId)).length : r.mismatchCount,
-      r.rowsRepaired, r.completedAt,
-    ]));
+    reports.map(r => [r.runId, r.hour, r.status, mismatchesFound(r, selection), r.rowsRepaired, r.completedAt]));
+}
+
+/** The run's mismatches; with a campaign (or an ad) selected, only its lines. */
+function mismatchesFound(report, selection) {
+  return selection.campaignId
+    ? report.mismatches.filter(m => m.campaignId === selection.campaignId && (!selection.adId || m.adId === selection.adId)).length
+    : report.mismatchCount;
 }
 
 export function renderBreadcrumb(trail) {
