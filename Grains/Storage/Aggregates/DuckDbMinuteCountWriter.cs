@@ -8,7 +8,9 @@ namespace Orleans.AdClicks.Storage.Aggregates;
 
 /// <summary>
 /// The one writer of an aggregate file: concurrent writes queue here and are committed together, one
-/// transaction per group, because a DuckDB commit costs far more than the rows in it.
+/// transaction per group, because a DuckDB commit costs far more than the rows in it. A commit starts at most once
+/// per commit interval: under load the grains' flushes arrive all the time, and committing each as it came made
+/// dozens of small commits a second that kept a core busy (see docs/benchmarks.md).
 /// </summary>
 internal sealed partial class DuckDbMinuteCountWriter : IMinuteCountWriter, IAsyncDisposable
 {
@@ -39,14 +41,20 @@ internal sealed partial class DuckDbMinuteCountWriter : IMinuteCountWriter, IAsy
         """;
 
     private readonly DuckDBConnection _connection;
+    private readonly TimeSpan _commitInterval;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly CancellationTokenSource _closing = new();
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
     /// <summary>Takes ownership of <paramref name="connection"/>, which must see the minute_counts table.</summary>
-    public DuckDbMinuteCountWriter(DuckDBConnection connection, ILogger logger)
+    public DuckDbMinuteCountWriter(DuckDBConnection connection, TimeSpan commitInterval, TimeProvider time, ILogger logger)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(commitInterval, TimeSpan.Zero);
         _connection = connection;
+        _commitInterval = commitInterval;
+        _time = time;
         _logger = logger;
         using (var command = _connection.CreateCommand())
         {
@@ -74,12 +82,14 @@ internal sealed partial class DuckDbMinuteCountWriter : IMinuteCountWriter, IAsy
     /// <summary>Completes when every write queued before it is committed (or has failed).</summary>
     public Task FlushAsync() => Enqueue([]);
 
-    /// <summary>Commits what is queued, then closes the connection.</summary>
+    /// <summary>Commits what is queued without waiting out the commit interval, then closes the connection.</summary>
     public async ValueTask DisposeAsync()
     {
         _writes.Writer.TryComplete();
+        await _closing.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
+        _closing.Dispose();
     }
 
     private Task Enqueue(MinuteCountRow[] rows)
@@ -97,14 +107,27 @@ internal sealed partial class DuckDbMinuteCountWriter : IMinuteCountWriter, IAsy
     private async Task RunAsync()
     {
         var group = new List<PendingWrite>();
+        long? lastCommitStarted = null;
+        var backlog = false;
         while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            // A write after a quiet spell commits at once; one soon after a commit waits for the writes behind it,
+            // unless they are a backlog of more than one commit.
+            if (!backlog && lastCommitStarted is { } last && _commitInterval - _time.GetElapsedTime(last) is var wait && wait > TimeSpan.Zero)
+            {
+                // Closing cuts the wait short: what is queued is committed at once.
+                await Task.Delay(wait, _time, _closing.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            lastCommitStarted = _time.GetTimestamp();
             var rowCount = 0;
             while (rowCount < MaxRowsPerCommit && _writes.Reader.TryRead(out var write))
             {
                 group.Add(write);
                 rowCount += write.Rows.Length;
             }
+
+            backlog = rowCount >= MaxRowsPerCommit;
 
             try
             {
