@@ -5,9 +5,16 @@ using Orleans.AdClicks.Hosting;
 
 namespace Orleans.AdClicks.Api.Hosting;
 
-/// <summary>The middleware every request passes, and the startup banner.</summary>
+/// <summary>The middleware requests pass, and the startup banner.</summary>
 public static class EndpointsExtensions
 {
+    // WebApplication adds authentication and authorization at the start of the pipeline unless these keys, which
+    // UseAuthentication and UseAuthorization set (ASP.NET Core keeps the constants internal), are on it. Used on a
+    // branch they are set on the branch's copy only, so they are set here too: else every request authenticates,
+    // and before the per-address limit.
+    private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
+    private const string AuthorizationMiddlewareSetKey = "__AuthorizationMiddlewareSet";
+
     public static WebApplication UseAdClicksDefaults(this WebApplication app)
     {
         // Fail at startup, not on the first beacon or /api call, when configured keys are unusable.
@@ -16,11 +23,17 @@ public static class EndpointsExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
-        // Per address before any key is checked, per caller once its key verified.
-        app.UseAddressRateLimits();
-        app.UseAuthentication();
-        app.UseCallerRateLimits();
-        app.UseAuthorization();
+        // Only the API has callers: beacons and the dashboard's files are anonymous and skip resolving a key
+        // (beacons limit per address in their handler). Limits per address before any key is checked, per caller
+        // once its key verified.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api
+            .UseAddressRateLimits()
+            .UseAuthentication()
+            .UseCallerRateLimits()
+            .UseAuthorization());
+        var pipeline = (IApplicationBuilder)app;
+        pipeline.Properties[AuthenticationMiddlewareSetKey] = true;
+        pipeline.Properties[AuthorizationMiddlewareSetKey] = true;
         app.Lifetime.ApplicationStarted.Register(() => Announce(app));
         return app;
     }

@@ -57,27 +57,23 @@ public static class RateLimitExtensions
         AutoReplenishment = false,
     };
 
-    /// <summary>The per-address limit; goes before authentication. Only /api passes it: the beacons check theirs in the handler.</summary>
-    public static WebApplication UseAddressRateLimits(this WebApplication app) => UseLimiter(app, CreateAddressLimiter);
+    /// <summary>The per-address limit, for the API only (the beacons check theirs in the handler); goes before authentication.</summary>
+    public static IApplicationBuilder UseAddressRateLimits(this IApplicationBuilder api) => UseLimiter(api, CreateAddressLimiter);
 
-    /// <summary>The per-caller limit; goes after authentication and before authorization.</summary>
-    public static WebApplication UseCallerRateLimits(this WebApplication app) => UseLimiter(app, CreateCallerLimiter);
+    /// <summary>The per-caller limit, for the API only; goes after authentication and before authorization.</summary>
+    public static IApplicationBuilder UseCallerRateLimits(this IApplicationBuilder api) => UseLimiter(api, CreateCallerLimiter);
 
-    private static WebApplication UseLimiter(WebApplication app, Func<RateLimitOptions, PartitionedRateLimiter<HttpContext>> create)
+    private static IApplicationBuilder UseLimiter(IApplicationBuilder api, Func<RateLimitOptions, PartitionedRateLimiter<HttpContext>> create)
     {
-        var limits = app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-        if (limits.Enabled)
-        {
-            var options = new RateLimiterOptions
+        var limits = api.ApplicationServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+        return limits.Enabled
+            ? api.UseRateLimiter(new RateLimiterOptions
             {
                 GlobalLimiter = create(limits),
                 RejectionStatusCode = StatusCodes.Status429TooManyRequests,
                 OnRejected = RejectAsync,
-            };
-            app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseRateLimiter(options));
-        }
-
-        return app;
+            })
+            : api;
     }
 
     /// <summary>A 429 problem saying when to retry (whole seconds, at least one).</summary>

@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.AdClicks.Api.Auth;
+using Orleans.AdClicks.Tests.Infrastructure;
 using Orleans.AdClicks.Tokens;
 
 namespace Orleans.AdClicks.Tests.Api;
@@ -18,6 +21,28 @@ public sealed class BeaconsApiTests(ApiFixture fixture) : IClassFixture<ApiFixtu
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("https://example.com/landing?x=1", response.Headers.Location!.OriginalString);
         Assert.True(response.Headers.CacheControl!.NoStore);
+    }
+
+    [Fact]
+    public async Task Click_WithAnApiKeyHeader_TheKeyIsNeverChecked()
+    {
+        using var data = new TempDirectory();
+        var calls = new GrainCallRecorder();
+        await using var api = new AdClicksApiFactory(data.Path, services: s => s.AddSingleton<IIncomingGrainCallFilter>(calls)).Start();
+        var scenario = new ApiScenario(api);
+        var (advertiser, _, adId) = await scenario.CreateAdWithOwnerAsync();
+        var token = await ApiScenario.CreateImpressionAsync(advertiser, adId);
+        // Authentic by its MAC, so checking it would ask its advertiser's grain.
+        var unusedKey = api.Services.GetRequiredService<ApiKeys>().Create(Guid.NewGuid());
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/c/{token}") { Headers = { { ApiKeyAuthenticationHandler.HeaderName, unusedKey } } };
+
+        var keyChecks = calls.CallsTo<IAdvertiserGrain>(nameof(IAdvertiserGrain.VerifyApiKeyAsync));
+
+        var response = await scenario.Anonymous.SendAsync(request, TestContext.Current.CancellationToken);
+
+        // A beacon is anonymous: a key it carries names no caller, and checking one costs a grain call.
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(keyChecks, calls.CallsTo<IAdvertiserGrain>(nameof(IAdvertiserGrain.VerifyApiKeyAsync)));
     }
 
     [Fact]
