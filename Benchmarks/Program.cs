@@ -19,7 +19,8 @@ using Orleans.AdClicks.Benchmarks.Reconciliation;
 // realistic-setup, realistic-monitor, realistic-wait, realistic-report (the parts of run-realistic-load.sh: ads and the request file,
 // the click-to-queryable probe and total poller, the wait for the count to settle, the check and summary),
 // beacon-allocations (bytes allocated per GET /c/{token}: bare 302 endpoint, the Api's request path, the Api whole),
-// queries (p50/p99 of the analytics reads on DuckDB over 24 h of minute rows for 100,000 ads).
+// queries (p50/p99 of the analytics reads on DuckDB over 24 h of minute rows for 100,000 ads),
+// writer (ms per commit of the DuckDB aggregate writer, a minute of rows at a time).
 return args.FirstOrDefault() switch
 {
     "micro" => RunMicro(args[1..]),
@@ -35,6 +36,7 @@ return args.FirstOrDefault() switch
     "realistic-wait" => await QuietWait.RunAsync(args[1..]),
     "realistic-report" => await RealisticReport.RunAsync(args[1..]),
     "queries" => await QueryBenchmark.RunAsync(args[1..]),
+    "writer" => await WriterCommitBenchmark.RunAsync(args[1..]),
     "beacon-allocations" => await BeaconAllocationBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
@@ -65,7 +67,8 @@ static int Usage()
           realistic-report --dir DIR --advertiser ID --advertiser-key K [--threads 2] [--title TEXT]
           (these four are run by Benchmarks/run-realistic-load.sh)
           beacon-allocations [--requests 20000] [--warmup 5000] [--ads 1000] [--concurrency 8] [--types true]
-          queries [--ads 100000] [--advertisers 10] [--campaigns 1000] [--events-per-second 500] [--runs 200] [--warmup 20] [--explain true] [--ad-index true]
+          queries [--ads 100000] [--advertisers 10] [--campaigns 1000] [--events-per-second 500] [--runs 200] [--warmup 20] [--explain true]
+          writer [--ads 20000] [--rows 2000] [--minutes 180]
         See docs/benchmarks.md.
         """);
     return 2;

@@ -28,7 +28,6 @@ public static class QueryBenchmark
         var runs = options.Int("--runs", 200);
         var warmup = options.Int("--warmup", 20);
         var explain = options.String("--explain", "false") == "true";
-        var adIndex = options.String("--ad-index", "false") == "true";
         var directory = Path.Combine(Path.GetTempPath(), "adclicks-queries-" + Guid.NewGuid().ToString("N"));
         var path = Path.Combine(directory, "aggregates.duckdb");
         try
@@ -64,24 +63,6 @@ public static class QueryBenchmark
             if (explain)
             {
                 Explain(path, queries.Select(q => (q.Name, q.Query(0))));
-            }
-
-            if (adIndex)
-            {
-                // Not the store's schema: what a one-column index on ad_id would change (the lead decides).
-                Execute(path, "CREATE INDEX minute_counts_by_ad ON minute_counts (ad_id)");
-                Console.WriteLine();
-                Console.WriteLine("With CREATE INDEX minute_counts_by_ad ON minute_counts (ad_id):");
-                var adOnlyFirst = new (string, Func<int, Task<int>>)[]
-                {
-                    ("the same as a CTE that filters the ad alone (a top-100 ad)", i => AdOnlyFirstAsync(path, hotAds[i % hotAds.Length], from, to)),
-                    ("the same as a CTE that filters the ad alone (any ad)", i => AdOnlyFirstAsync(path, data.Ads[Pick(random, data.Ads.Length)], from, to)),
-                };
-                await PrintTableAsync([.. queries.Take(2).Select(q => (q.Name, q.Run)), .. adOnlyFirst], runs, warmup);
-                if (explain)
-                {
-                    Explain(path, queries.Take(1).Select(q => (q.Name, q.Query(0))));
-                }
             }
         }
         finally
@@ -119,45 +100,6 @@ public static class QueryBenchmark
                 $"| {name} | {counts[runs / 2]:N0} | {Percentile(times, 0.50):F1} ms | {Percentile(times, 0.99):F1} ms | {times[^1]:F1} ms |"));
         }
     }
-
-    private static void Execute(string path, string sql)
-    {
-        using var connection = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = Path.GetFullPath(path) }.ConnectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    /// <summary>
-    /// An ad's minute series with the ad filtered alone in a materialized CTE and the tenant and range after it: DuckDB 1.5
-    /// serves an indexed equality by an index scan only when it is the scan's only filter. On a connection per query off
-    /// the caller's thread, as the store runs its queries.
-    /// </summary>
-    private static Task<int> AdOnlyFirstAsync(string path, Ad ad, DateTimeOffset from, DateTimeOffset to) => Task.Run(() =>
-    {
-        using var connection = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = Path.GetFullPath(path) }.ConnectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            WITH ad AS MATERIALIZED (SELECT * FROM minute_counts WHERE ad_id = $adId)
-            SELECT date_trunc('minute', minute) AS bucket, sum(clicks)::BIGINT AS clicks, sum(impressions)::BIGINT AS impressions
-            FROM ad WHERE advertiser_id = $tenantId AND minute >= $from AND minute < $to
-            GROUP BY bucket ORDER BY bucket
-            """;
-        command.Parameters.Add(new DuckDBParameter("adId", ad.Id));
-        command.Parameters.Add(new DuckDBParameter("tenantId", ad.Advertiser));
-        command.Parameters.Add(new DuckDBParameter("from", from.UtcDateTime));
-        command.Parameters.Add(new DuckDBParameter("to", to.UtcDateTime));
-        using var reader = command.ExecuteReader();
-        var rows = 0;
-        while (reader.Read())
-        {
-            rows++;
-        }
-
-        return rows;
-    });
 
     private static async Task<int> Series(DuckDbAggregateStore store, Ad ad, Data data, SeriesScope? scope, DateTimeOffset from, DateTimeOffset to, Granularity granularity) =>
         (await store.QuerySeriesAsync(AnalyticsTenant.Advertiser(ad.Advertiser), scope ?? SeriesScope.Ad(ad.Id), from, to, granularity)).Count;
@@ -247,10 +189,13 @@ public static class QueryBenchmark
             INSERT INTO minute_counts FROM minute_counts_fill;
             DROP TABLE minute_counts_fill;
             INSERT INTO latest_versions SELECT CAST(ad_id AS VARCHAR) || '/' || shard, max(version) FROM minute_counts GROUP BY ALL;
-            CHECKPOINT;
             """;
         command.ExecuteNonQuery();
-        Console.WriteLine(FormattableString.Invariant($"appended in {appended.TotalSeconds:F1} s, inserted with the key and checkpointed in {(appending.Elapsed - appended).TotalSeconds:F1} s"));
+        command.CommandText = DuckDbAggregateDatabase.HourBackfillSql;
+        command.ExecuteNonQuery();
+        command.CommandText = "CHECKPOINT";
+        command.ExecuteNonQuery();
+        Console.WriteLine(FormattableString.Invariant($"appended in {appended.TotalSeconds:F1} s, inserted with the keys and the hourly rollup, and checkpointed in {(appending.Elapsed - appended).TotalSeconds:F1} s"));
         return rows;
     }
 

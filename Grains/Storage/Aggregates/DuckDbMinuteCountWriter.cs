@@ -37,8 +37,27 @@ internal sealed partial class DuckDbMinuteCountWriter : IMinuteCountWriter, IAsy
         INSERT INTO latest_versions
         SELECT CAST(ad_id AS VARCHAR) || '/' || shard, max(version) FROM minute_counts_staging GROUP BY ALL
         ON CONFLICT (ad_shard) DO UPDATE SET version = greatest(latest_versions.version, excluded.version);
-        DELETE FROM minute_counts_staging;
         """;
+
+    // After the merge: every (ad, shard, hour) staged is recomputed from minute_counts, so hour_counts is its
+    // minutes' sum whichever versions won. $from and $to (the staged rows' hours) are constants, so DuckDB's zone
+    // maps skip the row groups of other hours instead of scanning the whole table.
+    private const string RollupSql = """
+        INSERT INTO hour_counts
+        SELECT m.ad_id, m.shard, date_trunc('hour', m.minute) AS hour, any_value(m.campaign_id), any_value(m.advertiser_id), sum(m.clicks), sum(m.impressions)
+        FROM minute_counts m
+        SEMI JOIN (SELECT DISTINCT ad_id, shard, date_trunc('hour', minute) AS hour FROM minute_counts_staging) touched
+            ON m.ad_id = touched.ad_id AND m.shard = touched.shard AND date_trunc('hour', m.minute) = touched.hour
+        WHERE m.minute >= $from AND m.minute < $to
+        GROUP BY m.ad_id, m.shard, hour
+        ON CONFLICT (ad_id, shard, hour) DO UPDATE SET
+            campaign_id = excluded.campaign_id,
+            advertiser_id = excluded.advertiser_id,
+            clicks = excluded.clicks,
+            impressions = excluded.impressions
+        """;
+
+    private const string ClearStagingSql = "DELETE FROM minute_counts_staging";
 
     private readonly DuckDBConnection _connection;
     private readonly TimeSpan _commitInterval;
@@ -160,16 +179,19 @@ internal sealed partial class DuckDbMinuteCountWriter : IMinuteCountWriter, IAsy
     {
         // Staging and merging in one transaction: a failure rolls both back and leaves staging empty.
         using var transaction = _connection.BeginTransaction();
+        var (firstMinute, lastMinute) = (DateTime.MaxValue, DateTime.MinValue);
         using (var appender = _connection.CreateAppender("minute_counts_staging"))
         {
             foreach (var write in group)
             {
                 foreach (var row in write.Rows)
                 {
+                    var minute = MinuteBucket.Of(row.Minute).UtcDateTime;
+                    (firstMinute, lastMinute) = (minute < firstMinute ? minute : firstMinute, minute > lastMinute ? minute : lastMinute);
                     appender.CreateRow()
                         .AppendValue(row.AdId)
                         .AppendValue(row.Shard)
-                        .AppendValue(MinuteBucket.Of(row.Minute).UtcDateTime)
+                        .AppendValue(minute)
                         .AppendValue(row.CampaignId)
                         .AppendValue(row.AdvertiserId)
                         .AppendValue(row.Clicks)
@@ -186,8 +208,21 @@ internal sealed partial class DuckDbMinuteCountWriter : IMinuteCountWriter, IAsy
             merge.ExecuteNonQuery();
         }
 
+        using (var rollup = _connection.CreateCommand())
+        {
+            rollup.CommandText = RollupSql;
+            rollup.Parameters.Add(new DuckDBParameter("from", HourOf(firstMinute)));
+            rollup.Parameters.Add(new DuckDBParameter("to", HourOf(lastMinute).AddHours(1)));
+            rollup.ExecuteNonQuery();
+            rollup.Parameters.Clear();
+            rollup.CommandText = ClearStagingSql;
+            rollup.ExecuteNonQuery();
+        }
+
         transaction.Commit();
     }
+
+    private static DateTime HourOf(DateTime minute) => new(minute.Ticks - (minute.Ticks % TimeSpan.TicksPerHour), DateTimeKind.Utc);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Committed {RowCount} minute counts from {WriteCount} writes in {ElapsedMs:F1} ms")]
     private static partial void LogCommitted(ILogger logger, int rowCount, int writeCount, double elapsedMs);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using DuckDB.NET.Data;
 using Orleans.AdClicks.Events;
@@ -24,6 +25,7 @@ public static class DuckDbSqlRenderer
             return (LatestVersionSql, [new("key", DuckDbAggregateDatabase.LatestVersionKey(new AdKey(query.AdId!.Value, query.Shard!.Value)))]);
         }
 
+        // The filters every row source shares; the ad's and the range's are placed per source below.
         var where = new List<string>();
         var parameters = new List<DuckDBParameter>();
         void Filter(string condition, string name, object value)
@@ -47,11 +49,6 @@ public static class DuckDbSqlRenderer
             Filter("campaign_id = $campaignId", "campaignId", campaign);
         }
 
-        if (query.AdId is { } ad)
-        {
-            Filter("ad_id = $adId", "adId", ad);
-        }
-
         if (query.Shard is { } shard)
         {
             Filter("shard = $shard", "shard", shard);
@@ -60,16 +57,6 @@ public static class DuckDbSqlRenderer
         if (query.AdIdPrefix is { } prefix)
         {
             Filter("starts_with(CAST(ad_id AS VARCHAR), $adIdPrefix)", "adIdPrefix", prefix);
-        }
-
-        if (query.From is { } from)
-        {
-            Filter("minute >= $from", "from", from.UtcDateTime);
-        }
-
-        if (query.To is { } to)
-        {
-            Filter("minute < $to", "to", to.UtcDateTime);
         }
 
         var sql = new StringBuilder();
@@ -82,32 +69,17 @@ public static class DuckDbSqlRenderer
                     Granularity.Hour => "hour",
                     _ => "day",
                 }));
-                sql.AppendLine("SELECT date_trunc($granularity, minute) AS bucket, sum(clicks)::BIGINT AS clicks, sum(impressions)::BIGINT AS impressions");
+                AppendCounts(sql, query, where, parameters, "date_trunc($granularity, {0}) AS bucket, clicks, impressions");
+                sql.AppendLine("SELECT bucket, sum(clicks)::BIGINT AS clicks, sum(impressions)::BIGINT AS impressions FROM counts")
+                    .AppendLine("GROUP BY bucket").Append("ORDER BY bucket");
                 break;
             case AggregateGrouping.Ads:
+                AppendCounts(sql, query, where, parameters, "ad_id, campaign_id, clicks, impressions");
                 sql.Append("SELECT ad_id, campaign_id, sum(clicks)::BIGINT AS clicks, sum(impressions)::BIGINT AS impressions");
                 // The exact quotient of doubles: equal ratios (1/3, 2/6) are equal doubles, so they tie as KQL ranks them.
                 sql.AppendLine(query.Sort == TopAdsSort.Ctr ? ", CASE WHEN sum(impressions) = 0 THEN 0.0 ELSE sum(clicks)::DOUBLE / sum(impressions) END AS ctr" : "");
-                break;
-            default:
-                sql.AppendLine("SELECT ad_id, shard, campaign_id, advertiser_id, minute, clicks, impressions, version");
-                break;
-        }
-
-        sql.AppendLine("FROM minute_counts");
-        if (where.Count > 0)
-        {
-            sql.Append("WHERE ").AppendJoin(" AND ", where).AppendLine();
-        }
-
-        switch (query.Grouping)
-        {
-            case AggregateGrouping.Buckets:
-                sql.AppendLine("GROUP BY bucket").Append("ORDER BY bucket");
-                break;
-            case AggregateGrouping.Ads:
                 parameters.Add(new DuckDBParameter("limit", query.Limit));
-                sql.AppendLine("GROUP BY ad_id, campaign_id").AppendLine(query.Sort switch
+                sql.AppendLine("FROM counts").AppendLine("GROUP BY ad_id, campaign_id").AppendLine(query.Sort switch
                 {
                     TopAdsSort.Impressions => "ORDER BY impressions DESC, clicks DESC, ad_id",
                     TopAdsSort.Ctr => "ORDER BY ctr DESC, clicks DESC, impressions DESC, ad_id",
@@ -115,10 +87,94 @@ public static class DuckDbSqlRenderer
                 }).Append("LIMIT $limit");
                 break;
             default:
-                sql.Append("ORDER BY ad_id, shard, minute");
+                AppendCounts(sql, query, where, parameters, "ad_id, shard, campaign_id, advertiser_id, {0} AS minute, clicks, impressions, version");
+                sql.AppendLine("SELECT * FROM counts").Append("ORDER BY ad_id, shard, minute");
                 break;
         }
 
         return (sql.ToString(), [.. parameters]);
+    }
+
+    /// <summary>
+    /// Appends <c>WITH counts AS (...)</c>: the selected rows as <paramref name="columns"/> (<c>{0}</c> their time
+    /// column). One ad's rows come from minute_counts by its ad_id index; otherwise the whole hours of a range
+    /// come from hour_counts and only the minutes before the first and after the last whole hour from minute_counts.
+    /// </summary>
+    private static void AppendCounts(StringBuilder sql, AggregateQuery query, List<string> where, List<DuckDBParameter> parameters, string columns)
+    {
+        var sources = new List<string>();
+        void Source(string table, string time, string range)
+        {
+            var filters = string.Join(" AND ", where.Append(range));
+            sources.Add(string.Format(CultureInfo.InvariantCulture, "SELECT " + columns + " FROM {1} WHERE {2}", time, table, filters));
+        }
+
+        if (query.AdId is { } ad)
+        {
+            // DuckDB 1.5 serves the index only when the ad is the scan's only filter, so the ad alone first.
+            parameters.Add(new DuckDBParameter("adId", ad));
+            sql.AppendLine("WITH ad AS MATERIALIZED (SELECT * FROM minute_counts WHERE ad_id = $adId),");
+            Source("ad", "minute", MinuteRange(query, parameters));
+        }
+        else if ((query.Grouping == AggregateGrouping.Ads || (query.Grouping == AggregateGrouping.Buckets && query.Granularity != Granularity.Minute))
+                 && WholeHours(query) is ({ } firstHour, { } endHour))
+        {
+            parameters.Add(new DuckDBParameter("firstHour", firstHour));
+            parameters.Add(new DuckDBParameter("endHour", endHour));
+            sql.Append("WITH ");
+            Source("hour_counts", "hour", "hour >= $firstHour AND hour < $endHour");
+            var (from, to) = (query.From!.Value.UtcDateTime, query.To!.Value.UtcDateTime);
+            if (from < firstHour)
+            {
+                parameters.Add(new DuckDBParameter("from", from));
+                Source("minute_counts", "minute", "minute >= $from AND minute < $firstHour");
+            }
+
+            if (endHour < to)
+            {
+                parameters.Add(new DuckDBParameter("to", to));
+                Source("minute_counts", "minute", "minute >= $endHour AND minute < $to");
+            }
+        }
+        else
+        {
+            sql.Append("WITH ");
+            Source("minute_counts", "minute", MinuteRange(query, parameters));
+        }
+
+        sql.AppendLine("counts AS (").AppendJoin("\nUNION ALL\n", sources).AppendLine(")");
+    }
+
+    private static string MinuteRange(AggregateQuery query, List<DuckDBParameter> parameters)
+    {
+        var range = new List<string>();
+        if (query.From is { } from)
+        {
+            range.Add("minute >= $from");
+            parameters.Add(new DuckDBParameter("from", from.UtcDateTime));
+        }
+
+        if (query.To is { } to)
+        {
+            range.Add("minute < $to");
+            parameters.Add(new DuckDBParameter("to", to.UtcDateTime));
+        }
+
+        return range.Count == 0 ? "true" : string.Join(" AND ", range);
+    }
+
+    /// <summary>The whole UTC hours inside [From, To), or nulls when there are none.</summary>
+    private static (DateTime? First, DateTime? End) WholeHours(AggregateQuery query)
+    {
+        if (query.From is not { } from || query.To is not { } to)
+        {
+            return (null, null);
+        }
+
+        var first = Floor(from.UtcDateTime.AddTicks(TimeSpan.TicksPerHour - 1));
+        var end = Floor(to.UtcDateTime);
+        return first < end ? (first, end) : (null, null);
+
+        static DateTime Floor(DateTime time) => new(time.Ticks - (time.Ticks % TimeSpan.TicksPerHour), DateTimeKind.Utc);
     }
 }
