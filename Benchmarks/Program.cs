@@ -2,6 +2,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Orleans.AdClicks.Benchmarks.Aggregates;
 using Orleans.AdClicks.Benchmarks.Beacons;
 using Orleans.AdClicks.Benchmarks.Counting;
 using Orleans.AdClicks.Benchmarks.Kafka;

@@ -146,6 +146,54 @@ public sealed class AggregateQueryOracleTests : IAsyncLifetime
         Assert.True(compared > 100, $"only {compared} ads compared");
     }
 
+    /// <summary>Ranges that start and end inside an hour, inside one hour, across one boundary, and on whole hours: the rollup's edges.</summary>
+    public static TheoryData<int, int> MidHourRanges => new()
+    {
+        { 7, 300 - 13 },
+        { 90, 105 },
+        { 59, 121 },
+        { 60, 240 },
+        { 0, 300 },
+    };
+
+    [Theory]
+    [MemberData(nameof(MidHourRanges))]
+    public async Task SeriesAndTopAds_RangesStartingAndEndingMidHour_AsTheOracle(int fromMinute, int toMinute)
+    {
+        var (from, to) = (Start.AddMinutes(fromMinute), Start.AddMinutes(toMinute));
+        var compared = 0;
+        foreach (var tenant in Tenants)
+        {
+            foreach (var granularity in Enum.GetValues<Granularity>())
+            {
+                foreach (var scope in _ads.Select(a => a.Campaign).Distinct().Select(SeriesScope.Campaign).Append(SeriesScope.Advertiser(_ads[0].Advertiser)).Append(SeriesScope.Ad(_ads[0].Ad)))
+                {
+                    var actual = await _store.QuerySeriesAsync(tenant, scope, from, to, granularity, Ct);
+
+                    var expected = Latest(tenant)
+                        .Where(r => (scope.AdId is null || r.AdId == scope.AdId) && (scope.CampaignId is null || r.CampaignId == scope.CampaignId))
+                        .Where(r => (scope.AdvertiserId is null || r.AdvertiserId == scope.AdvertiserId) && r.Minute >= from && r.Minute < to)
+                        .GroupBy(r => MinuteBucket.Truncate(r.Minute, granularity))
+                        .OrderBy(g => g.Key)
+                        .Select(g => new BucketCount(g.Key, g.Sum(r => r.Clicks), g.Sum(r => r.Impressions)));
+                    Assert.Equal(expected, actual);
+                    compared += actual.Count;
+                }
+            }
+
+            var top = await _store.QueryTopAdsAsync(tenant, new TopAdsQuery(from, to, 100, null, null), Ct);
+
+            var totals = Latest(tenant).Where(r => r.Minute >= from && r.Minute < to)
+                .GroupBy(r => (r.AdId, r.CampaignId))
+                .Select(g => new AdTotal(g.Key.AdId, g.Key.CampaignId, g.Sum(r => r.Clicks), g.Sum(r => r.Impressions)))
+                .OrderByDescending(a => a.Clicks).ThenByDescending(a => a.Impressions).ThenBy(a => a.AdId.ToString(), StringComparer.Ordinal);
+            Assert.Equal(totals, top);
+            compared += top.Count;
+        }
+
+        Assert.True(compared > 20, $"only {compared} buckets and ads compared");
+    }
+
     [Fact]
     public async Task Hour_EverySliceOfEveryHour_AsTheOracle()
     {

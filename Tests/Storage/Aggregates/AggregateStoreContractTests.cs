@@ -292,6 +292,42 @@ public abstract class AggregateStoreContractTests
     }
 
     [Fact]
+    public async Task QueryTopAdsAndHourlySeries_MinuteRepairedInALaterWrite_CountTheRepairOnly()
+    {
+        var ad = Guid.NewGuid();
+        await Writer.WriteAsync([Row(ad, T0.AddMinutes(5), 1, 10, version: 1), Row(ad, T0.AddMinutes(6), 2, 20, version: 1, shard: 1)], Ct);
+        Assert.Equal([new AdTotal(ad, Campaign, 3, 30)], await TopAdsOfTheDay());
+
+        await Writer.WriteAsync([Row(ad, T0.AddMinutes(5), 4, 40, version: 2)], Ct);
+        await Writer.WriteAsync([Row(ad, T0.AddMinutes(5), 9, 90, version: 1)], Ct);
+
+        Assert.Equal([new AdTotal(ad, Campaign, 6, 60)], await TopAdsOfTheDay());
+        Assert.Equal([new BucketCount(T0, 6, 60)], await Queries.QuerySeriesAsync(SeriesScope.Campaign(Campaign), T0.AddHours(-1), T0.AddHours(2), Granularity.Hour, Ct));
+        Assert.Equal([new BucketCount(T0.AddHours(-10), 4, 40)], await Queries.QuerySeriesAsync(SeriesScope.Campaign(Campaign), T0.AddMinutes(5), T0.AddMinutes(6), Granularity.Day, Ct));
+    }
+
+    [Fact]
+    public async Task QueryTopAds_RangeStartingAndEndingMidHour_CountsOnlyTheMinutesInside()
+    {
+        var ad = Guid.NewGuid();
+        await Writer.WriteAsync(
+        [
+            Row(ad, T0.AddMinutes(29), 1, 1, version: 1),
+            Row(ad, T0.AddMinutes(30), 2, 2, version: 1),
+            Row(ad, T0.AddHours(1), 4, 4, version: 1, shard: 2),
+            Row(ad, T0.AddHours(2).AddMinutes(14), 8, 8, version: 1),
+            Row(ad, T0.AddHours(2).AddMinutes(15), 16, 16, version: 1),
+        ], Ct);
+
+        var top = await Queries.QueryTopAdsAsync(new TopAdsQuery(T0.AddMinutes(30), T0.AddHours(2).AddMinutes(15), 10, Campaign, null), Ct);
+
+        Assert.Equal([new AdTotal(ad, Campaign, 14, 14)], top);
+    }
+
+    private Task<IReadOnlyList<AdTotal>> TopAdsOfTheDay() =>
+        Queries.QueryTopAdsAsync(new TopAdsQuery(T0.AddDays(-1), T0.AddDays(1), 10, Campaign, null), Ct);
+
+    [Fact]
     public async Task ReadHour_TimeInsideAnHour_Throws()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => Queries.ReadHourAsync(T0.AddMinutes(1), 0, Ct));

@@ -143,6 +143,72 @@ public sealed class DuckDbAggregateStoreTests : AggregateStoreContractTests, IAs
     }
 
     [Fact]
+    public async Task QuerySeries_OneAdOfThousands_AnIndexScanNotATableScan()
+    {
+        var store = Open();
+        var ads = Enumerable.Range(0, 5_000).Select(_ => Guid.NewGuid()).ToList();
+        var advertisers = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        await store.WriteAsync([.. ads.SelectMany((ad, i) => Enumerable.Range(0, 3).Select(m =>
+            new MinuteCountRow(ad, 0, advertisers[i % 2], advertisers[i % 2], T0.AddMinutes(m), 1, 1, m + 1)))], Ct);
+
+        // The tenant's advertiser and the range beside the ad made DuckDB 1.5 scan the whole table.
+        var plan = await ExplainAnalyzeAsync(AggregateQuery.Series(AnalyticsTenant.Advertiser(advertisers[0]), SeriesScope.Ad(ads[1234]), T0, T0.AddHours(1), Granularity.Minute));
+
+        Assert.Contains("Index Scan", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sequential Scan", plan, StringComparison.Ordinal);
+        Assert.Equal(3, (await store.QuerySeriesAsync(AnalyticsTenant.Advertiser(advertisers[0]), SeriesScope.Ad(ads[1234]), T0, T0.AddHours(1), Granularity.Minute, Ct)).Count);
+    }
+
+    [Fact]
+    public async Task QueryTopAds_WholeHours_ReadTheHourlyRollupNotTheMinutes()
+    {
+        var store = Open();
+        var (ad, other) = (Guid.NewGuid(), Guid.NewGuid());
+        await store.WriteAsync([.. Enumerable.Range(0, 120).Select(m => Row(ad, T0.AddMinutes(m), clicks: 1, impressions: 2, version: m + 1)), Row(other, T0, 3, 3, 1)], Ct);
+        var query = new TopAdsQuery(T0, T0.AddHours(2), 10, null, null);
+
+        var plan = await ExplainAnalyzeAsync(AggregateQuery.TopAds(AnalyticsTenant.All, query));
+
+        Assert.Contains("hour_counts", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("minute_counts", plan, StringComparison.Ordinal);
+        Assert.Equal([new AdTotal(ad, Campaign, 120, 240), new AdTotal(other, Campaign, 3, 3)], await store.QueryTopAdsAsync(query, Ct));
+    }
+
+    [Fact]
+    public async Task Open_FileWrittenBeforeTheHourlyRollup_BackfillsItOnce()
+    {
+        // The schema and rows as the version before hour_counts and the ad_id index left them.
+        var ad = Guid.NewGuid();
+        Directory.CreateDirectory(_directory);
+        var path = Path.Combine(_directory, "before-rollup.duckdb");
+        await using (var old = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = Path.GetFullPath(path) }.ConnectionString))
+        {
+            await old.OpenAsync(Ct);
+            await using var command = old.CreateCommand();
+            command.CommandText = $"""
+                CREATE TABLE minute_counts (
+                    ad_id UUID NOT NULL, shard INTEGER NOT NULL, minute TIMESTAMP NOT NULL, campaign_id UUID NOT NULL,
+                    advertiser_id UUID NOT NULL, clicks BIGINT NOT NULL, impressions BIGINT NOT NULL, version BIGINT NOT NULL,
+                    PRIMARY KEY (ad_id, shard, minute));
+                CREATE TABLE latest_versions (ad_shard VARCHAR PRIMARY KEY, version BIGINT NOT NULL);
+                INSERT INTO latest_versions VALUES ('{ad}/0', 2), ('{ad}/1', 1);
+                INSERT INTO minute_counts VALUES
+                    ('{ad}', 0, TIMESTAMP '2026-03-01 10:00:00', '{ad}', '{ad}', 1, 10, 1),
+                    ('{ad}', 0, TIMESTAMP '2026-03-01 10:59:00', '{ad}', '{ad}', 2, 20, 2),
+                    ('{ad}', 1, TIMESTAMP '2026-03-01 11:00:00', '{ad}', '{ad}', 4, 40, 1);
+                """;
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        var store = Open(path);
+        var hour = new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
+
+        Assert.Equal([new BucketCount(hour, 3, 30), new BucketCount(hour.AddHours(1), 4, 40)], await store.QuerySeriesAsync(SeriesScope.Campaign(ad), hour, hour.AddHours(2), Granularity.Hour, Ct));
+        await store.WriteAsync([new MinuteCountRow(ad, 1, ad, ad, hour.AddHours(1).AddMinutes(1), 8, 80, 2)], Ct);
+        Assert.Equal([new AdTotal(ad, ad, 15, 150)], await store.QueryTopAdsAsync(new TopAdsQuery(hour, hour.AddHours(2), 10, null, null), Ct));
+    }
+
+    [Fact]
     public async Task Open_FileWrittenBeforeLatestVersionsWereKept_ReadsEachShardsHighestVersion()
     {
         // The schema and rows as the version before latest_versions left them.
@@ -173,6 +239,20 @@ public sealed class DuckDbAggregateStoreTests : AggregateStoreContractTests, IAs
         Assert.Null(await store.ReadLatestVersionAsync(new AdKey(other, 0), Ct));
         await store.WriteAsync([Row(ad, T0, clicks: 1, impressions: 1, version: 43)], Ct);
         Assert.Equal(43, await store.ReadLatestVersionAsync(new AdKey(ad, 0), Ct));
+    }
+
+    /// <summary>The plan DuckDB ran the store's SQL for <paramref name="query"/> by (EXPLAIN ANALYZE: it picks index scans when it runs).</summary>
+    private async Task<string> ExplainAnalyzeAsync(AggregateQuery query)
+    {
+        await using var duckDb = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = Path.GetFullPath(StorePath) }.ConnectionString);
+        await duckDb.OpenAsync(Ct);
+        await using var explain = duckDb.CreateCommand();
+        var (sql, parameters) = DuckDbSqlRenderer.Render(query);
+        explain.CommandText = "EXPLAIN ANALYZE " + sql;
+        explain.Parameters.AddRange(parameters);
+        await using var reader = await explain.ExecuteReaderAsync(Ct);
+        Assert.True(await reader.ReadAsync(Ct));
+        return reader.GetString(1);
     }
 
     private static Task<IReadOnlyList<BucketCount>> MinuteSeries(IAggregateQueries store, Guid ad) =>
