@@ -8,7 +8,8 @@ namespace Orleans.AdClicks.Storage.Aggregates.Queries;
 
 /// <summary>
 /// Renders an <see cref="AggregateQuery"/> to DuckDB SQL over the embedded store's tables, every value a <c>$name</c>
-/// parameter. minute_counts holds only each row's latest version (the writer upserts), so no deduplication here.
+/// parameter. minute_counts holds only each row's latest version (the writer upserts) and hour_counts their hourly sums, so
+/// no deduplication here.
 /// </summary>
 public static class DuckDbSqlRenderer
 {
