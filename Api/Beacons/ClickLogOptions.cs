@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Orleans.AdClicks.Streaming;
 
 namespace Orleans.AdClicks.Api.Beacons;
 
@@ -7,12 +8,12 @@ public sealed class ClickLogOptions
 {
     public const string Section = "AdClicks:ClickLog";
 
-    /// <summary>Counting grains of every ad ("adId#shard" stream keys past shard 0); a hot ad gets more (<see cref="HotAds"/>).</summary>
+    /// <summary>Counting grains of every ad ("adId#shard" stream keys past shard 0); a hot ad gets more (<see cref="Streaming.HotAds"/>).</summary>
     [Range(1, 64)]
     public int ShardsPerAd { get; set; } = 1;
 
     /// <summary>
-    /// Events per second one counting shard is given before its ad is spread over more (see <see cref="HotAds"/>),
+    /// Events per second one counting shard is given before its ad is spread over more (see <see cref="Streaming.HotAds"/>),
     /// measured per Api process; 0 turns the spreading off.
     /// </summary>
     [Range(0, 10_000_000)]
@@ -48,6 +49,9 @@ public sealed class ClickLogOptions
     /// <summary>Stream appends in flight at once, over all ad shards (each shard has at most one).</summary>
     [Range(1, 10_000)]
     public int MaxAppendsInFlight { get; set; } = 64;
+
+    /// <summary>The hot-ad spreading these options configure.</summary>
+    public HotAdSettings HotAdSettings() => new(ShardsPerAd, HotAdEventsPerShardPerSecond, MaxShardsPerAd, HotAdCoolDown);
 
     /// <summary>How long stopping waits for the appends of accepted events before it gives up on the rest.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]

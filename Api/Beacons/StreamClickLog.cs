@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Streaming;
 using Orleans.Runtime;
 using Orleans.Streams;
 

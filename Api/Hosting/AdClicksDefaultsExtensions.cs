@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Http.Json;
 using Orleans.AdClicks.Api.Beacons;
 using Orleans.AdClicks.Api.Beacons.EventHubs;
 using Orleans.AdClicks.Api.Tokens;
+using Microsoft.Extensions.Options;
 using Orleans.AdClicks.Hosting;
+using Orleans.AdClicks.Streaming;
 
 namespace Orleans.AdClicks.Api.Hosting;
 
@@ -41,7 +43,8 @@ public static class AdClicksDefaultsExtensions
 
         services.AddSingleton<ClickTokens>();
         services.AddSingleton<AdTargets>();
-        services.AddSingleton<HotAds>();
+        services.AddSingleton(sp => new HotAds(
+            sp.GetRequiredService<IOptions<ClickLogOptions>>().Value.HotAdSettings(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<HotAds>>()));
         return builder;
     }
 

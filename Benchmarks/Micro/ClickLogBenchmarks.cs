@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Streaming;
 using Orleans.Runtime;
 using Orleans.Streams;
 
@@ -43,7 +44,7 @@ public class ClickLogBenchmarks
         var client = DispatchProxy.Create<IClusterClient, ServiceProviderOnly>();
         ((ServiceProviderOnly)(object)client).Services = _services;
         var options = Options.Create(new ClickLogOptions());
-        _hotAds = new HotAds(options, TimeProvider.System, NullLogger<HotAds>.Instance);
+        _hotAds = new HotAds(options.Value.HotAdSettings(), TimeProvider.System, NullLogger<HotAds>.Instance);
         _log = new StreamClickLog(client, options, _hotAds, NullLogger<StreamClickLog>.Instance);
         await _log.StartAsync(CancellationToken.None);
         _events = HotPathEvents.Clicks(Math.Max(Ads, Concurrent) * 4, Ads, HotPathEvents.Now);

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orleans.AdClicks.Streaming;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -16,17 +18,21 @@ internal static class EventHubClickStreamExtensions
 {
     /// <summary>The Api's key for counting grains per ad; silos derive the same shard from each event.</summary>
     public const string ShardsPerAdKey = "AdClicks:ClickLog:ShardsPerAd";
+    public const string HotAdEventsPerShardPerSecondKey = "AdClicks:ClickLog:HotAdEventsPerShardPerSecond";
+    public const string MaxShardsPerAdKey = "AdClicks:ClickLog:MaxShardsPerAd";
+    public const string HotAdCoolDownKey = "AdClicks:ClickLog:HotAdCoolDown";
 
     public static void AddEventHubClickStream(this ISiloBuilder silo, AdClicksSettings settings, IConfiguration configuration)
     {
         var connection = settings.RequireEventHubs();
         var storage = settings.RequireAzureStorage();
         var options = settings.EventHubsOptions;
-        var shardsPerAd = ShardsPerAd(configuration);
+        var hotAds = HotAdSettings(configuration);
+        silo.Services.AddSingleton(services => new PartitionHotAds(hotAds, services.GetService<TimeProvider>() ?? TimeProvider.System, services.GetRequiredService<ILoggerFactory>()));
         silo.AddEventHubStreams(Constants.StreamProvider, (ISiloEventHubStreamConfigurator stream) =>
         {
             stream.ConfigureEventHub(hub => hub.Configure(o => Connect(o, connection, options)));
-            stream.UseDataAdapter((services, _) => ClickEventDataAdapter.Create(services, options.MaxEventBytes, shardsPerAd));
+            stream.UseDataAdapter((services, _) => ClickEventDataAdapter.Create(services, options.MaxEventBytes));
             stream.UseAzureTableCheckpointer(checkpoints => checkpoints.Configure(o =>
             {
                 o.TableServiceClient = storage.CreateTableServiceClient();
@@ -64,12 +70,23 @@ internal static class EventHubClickStreamExtensions
         }
     }
 
-    /// <exception cref="InvalidOperationException">Not between 1 and 64.</exception>
-    internal static int ShardsPerAd(IConfiguration configuration)
+    /// <summary>The Api's hot-ad keys, read the same way here: each partition's reader spreads its hot ads by them.</summary>
+    /// <exception cref="InvalidOperationException">A value out of the range the Api accepts.</exception>
+    internal static HotAdSettings HotAdSettings(IConfiguration configuration) => new(
+        Setting(configuration, ShardsPerAdKey, 1, 1, 64),
+        Setting(configuration, HotAdEventsPerShardPerSecondKey, 2_000, 0, 10_000_000),
+        Setting(configuration, MaxShardsPerAdKey, 16, 1, 64),
+        configuration.GetValue<TimeSpan?>(HotAdCoolDownKey) is { } coolDown
+            ? coolDown >= TimeSpan.FromSeconds(1) && coolDown <= TimeSpan.FromDays(1)
+                ? coolDown
+                : throw new InvalidOperationException($"{HotAdCoolDownKey} must be between 00:00:01 and 1.00:00:00, not {coolDown}.")
+            : TimeSpan.FromMinutes(1));
+
+    private static int Setting(IConfiguration configuration, string key, int byDefault, int min, int max)
     {
-        var shards = configuration.GetValue<int?>(ShardsPerAdKey) ?? 1;
-        return shards is >= 1 and <= 64
-            ? shards
-            : throw new InvalidOperationException($"{ShardsPerAdKey} must be between 1 and 64, not {shards}.");
+        var value = configuration.GetValue<int?>(key) ?? byDefault;
+        return value >= min && value <= max
+            ? value
+            : throw new InvalidOperationException($"{key} must be between {min} and {max}, not {value}.");
     }
 }

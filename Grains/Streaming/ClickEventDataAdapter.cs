@@ -17,25 +17,26 @@ namespace Orleans.AdClicks.Streaming;
 /// Reads click log records as Event Hubs delivers them (docs/events.md, "Reading Event Hubs records"): a Kafka record
 /// of this Api or any Kafka producer (value = one event, key in <c>x-opt-kafka-key</c>, headers ignored) or an AMQP event
 /// (body = one event, partition key ignored but for a mismatch). The stream is derived from the event and the partition
-/// (<see cref="ClickPartitionStreams"/>), never from the record's key alone. A record that cannot be counted is logged
+/// (<see cref="ClickPartitionStreams"/>), never from the record's key alone: its ad shard from the partition's hot ads
+/// (<see cref="PartitionHotAds"/>) and the impression id. A record that cannot be counted is logged
 /// with partition and offset, counted by reason and parked on a stream nothing subscribes to; nothing here throws,
 /// because a throw fails the pulling agent's whole read.
 /// </summary>
 public sealed partial class ClickEventDataAdapter(
-    Serializer serializer, int maxEventBytes, int shardsPerAd, ClickStreamMetrics? metrics, ILogger<ClickEventDataAdapter> logger)
+    Serializer serializer, int maxEventBytes, PartitionHotAds hotAds, ClickStreamMetrics? metrics, ILogger<ClickEventDataAdapter> logger)
     : EventHubDataAdapter(serializer)
 {
     /// <summary>The system property in which Event Hubs' Kafka endpoint hands an AMQP consumer the record key.</summary>
     public const string KafkaKeyProperty = "x-opt-kafka-key";
 
     /// <summary>For <c>UseDataAdapter</c> of the Event Hubs stream provider.</summary>
-    public static ClickEventDataAdapter Create(IServiceProvider services, int maxEventBytes, int shardsPerAd)
+    public static ClickEventDataAdapter Create(IServiceProvider services, int maxEventBytes)
     {
         var meters = services.GetService<System.Diagnostics.Metrics.IMeterFactory>();
         return new ClickEventDataAdapter(
             services.GetRequiredService<Serializer>(),
             maxEventBytes,
-            shardsPerAd,
+            services.GetRequiredService<PartitionHotAds>(),
             meters is null ? null : new ClickStreamMetrics(meters),
             services.GetService<ILogger<ClickEventDataAdapter>>() ?? NullLogger<ClickEventDataAdapter>.Instance);
     }
@@ -48,7 +49,7 @@ public sealed partial class ClickEventDataAdapter(
         try
         {
             streamId = Read(partition, queueMessage, out var adEvent, out var rejection)
-                ? StreamId.Create(ClickPartitionStreams.Namespace(partition), AdKey.For(adEvent.AdId, adEvent.ImpressionId, shardsPerAd).ToString())
+                ? StreamId.Create(ClickPartitionStreams.Namespace(partition), hotAds.For(partition).KeyFor(adEvent.AdId, adEvent.ImpressionId).ToString())
                 : Rejected(partition, queueMessage, rejection);
         }
         catch (Exception ex)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.AdClicks.Api.Beacons;
+using Orleans.AdClicks.Streaming;
 using Orleans.AdClicks.Tests.Infrastructure;
 using Orleans.AdClicks.Tokens;
 
@@ -161,13 +162,13 @@ public sealed class HotAdsTests
     }
 
     private HotAds Create(int eventsPerShard, int shardsPerAd = 1, TimeSpan? coolDown = null) => new(
-        Options.Create(new ClickLogOptions
+        new ClickLogOptions
         {
             ShardsPerAd = shardsPerAd,
             HotAdEventsPerShardPerSecond = eventsPerShard,
             MaxShardsPerAd = 16,
             HotAdCoolDown = coolDown ?? TimeSpan.FromMinutes(1),
-        }),
+        }.HotAdSettings(),
         _time,
         NullLogger<HotAds>.Instance);
 

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Orleans.AdClicks.Events;
 using Orleans.AdClicks.Events.Wire;
 using Orleans.AdClicks.Streaming;
@@ -24,8 +25,13 @@ public sealed class ClickEventDataAdapterTests : IDisposable
     private readonly ServiceProvider _services = new ServiceCollection().AddLogging().AddMetrics().AddSerializer().BuildServiceProvider();
     private readonly InMemoryEventHub _hub = new(2);
     private readonly Guid _adId = Guid.NewGuid();
+    private readonly List<PartitionHotAds> _hotAds = [];
 
-    public void Dispose() => _services.Dispose();
+    public void Dispose()
+    {
+        _hotAds.ForEach(h => h.Dispose());
+        _services.Dispose();
+    }
 
     [Fact]
     public void KafkaRecordOfThisApi_KeyIsTheAdKey_StreamOfItsPartitionAndAdKey()
@@ -97,6 +103,39 @@ public sealed class ClickEventDataAdapterTests : IDisposable
 
         Assert.Equal(clicks.Select(c => AdKey.For(_adId, c.ImpressionId, 8).ToString()), keys);
         Assert.True(keys.Distinct().Count() > 1);
+    }
+
+    [Fact]
+    public void HotAdOfOnePartition_SpreadOverShardStreamsOfThatPartition_ItsRetriesOnTheirOriginalsShard()
+    {
+        var time = new FakeTimeProvider();
+        var adapter = Adapter(eventsPerShard: 10, time: time);
+        var coldAd = Guid.NewGuid();
+        foreach (var click in Enumerable.Range(0, 50).Select(_ => Click()))
+        {
+            _hub.AppendKafka("0", new AdKey(_adId, 0).ToString(), AdEventWire.Encode(click));
+        }
+
+        _hub.AppendKafka("1", new AdKey(coldAd, 0).ToString(), AdEventWire.Encode(Click() with { AdId = coldAd }));
+        var before = ReadAll(adapter, "0").Concat(ReadAll(adapter, "1")).Select(r => r.Position.StreamId).Distinct().ToList();
+
+        // 50 events in the second that ends: five shards' worth at 10 a shard, so the next power of two, 8.
+        time.Advance(TimeSpan.FromSeconds(1));
+        var (hotFrom, coldFrom) = (_hub.EndOffset("0"), _hub.EndOffset("1"));
+        var clicks = Enumerable.Range(0, 40).Select(_ => Click()).ToList();
+        foreach (var click in clicks.Concat(clicks))
+        {
+            _hub.AppendKafka("0", new AdKey(_adId, 0).ToString(), AdEventWire.Encode(click));
+        }
+
+        _hub.AppendKafka("1", new AdKey(coldAd, 0).ToString(), AdEventWire.Encode(Click() with { AdId = coldAd }));
+        var after = ReadAll(adapter, "0", hotFrom).Select(r => r.Position.StreamId).ToList();
+        var cold = ReadAll(adapter, "1", coldFrom).Select(r => r.Position.StreamId).ToList();
+
+        Assert.Equal([StreamId.Create("clicks.0", new AdKey(_adId, 0).ToString()), StreamId.Create("clicks.1", new AdKey(coldAd, 0).ToString())], before);
+        Assert.Equal([.. clicks.Concat(clicks).Select(c => StreamId.Create("clicks.0", AdKey.For(_adId, c.ImpressionId, 8).ToString()))], after);
+        Assert.True(after.Distinct().Count() > 1);
+        Assert.Equal([StreamId.Create("clicks.1", new AdKey(coldAd, 0).ToString())], cold);
     }
 
     [Fact]
@@ -193,7 +232,7 @@ public sealed class ClickEventDataAdapterTests : IDisposable
     public void BadRecord_LoggedOnceWithPartitionAndOffset()
     {
         var logger = new FakeLogger<ClickEventDataAdapter>();
-        var adapter = new ClickEventDataAdapter(_services.GetRequiredService<Serializer>(), MaxEventBytes, 1, null, logger);
+        var adapter = new ClickEventDataAdapter(_services.GetRequiredService<Serializer>(), MaxEventBytes, HotAds(1, 0, TimeProvider.System), null, logger);
         _hub.AppendKafka("1", new AdKey(_adId, 0).ToString(), AdEventWire.Encode(Click()));
         _hub.AppendKafka("1", new AdKey(_adId, 0).ToString(), Encoding.UTF8.GetBytes("{"));
         var bad = _hub.Read("1", 0, 2)[1];
@@ -229,7 +268,19 @@ public sealed class ClickEventDataAdapterTests : IDisposable
         Assert.Throws<NotSupportedException>(() => adapter.ToQueueMessage(StreamId.Create("clicks.0", "x"), new[] { Click() }, null, null));
     }
 
-    private ClickEventDataAdapter Adapter(int shardsPerAd = 1) => ClickEventDataAdapter.Create(_services, MaxEventBytes, shardsPerAd);
+    private ClickEventDataAdapter Adapter(int shardsPerAd = 1, int eventsPerShard = 0, TimeProvider? time = null) => new(
+        _services.GetRequiredService<Serializer>(),
+        MaxEventBytes,
+        HotAds(shardsPerAd, eventsPerShard, time ?? TimeProvider.System),
+        new ClickStreamMetrics(_services.GetRequiredService<IMeterFactory>()),
+        _services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ClickEventDataAdapter>>());
+
+    private PartitionHotAds HotAds(int shardsPerAd, int eventsPerShard, TimeProvider time)
+    {
+        var hotAds = new PartitionHotAds(new HotAdSettings(shardsPerAd, eventsPerShard, 16, TimeSpan.FromMinutes(1)), time, _services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>());
+        _hotAds.Add(hotAds);
+        return hotAds;
+    }
 
     private MeasurementRecorder Metrics() => new(ClickStreamMetrics.MeterName, [_services.GetRequiredService<IMeterFactory>()]);
 
@@ -237,10 +288,10 @@ public sealed class ClickEventDataAdapterTests : IDisposable
         Assert.Single(ReadAll(adapter, partition));
 
     /// <summary>As the cache does: the position when a record enters, the batch when it is delivered from the cached bytes.</summary>
-    private List<(StreamPosition Position, IBatchContainer Batch)> ReadAll(ClickEventDataAdapter adapter, string partition)
+    private List<(StreamPosition Position, IBatchContainer Batch)> ReadAll(ClickEventDataAdapter adapter, string partition, long fromOffset = 0)
     {
         var read = new List<(StreamPosition, IBatchContainer)>();
-        foreach (var record in _hub.Read(partition, 0, 1_000))
+        foreach (var record in _hub.Read(partition, fromOffset, 1_000))
         {
             var position = adapter.GetStreamPosition(partition, record);
             var cached = adapter.FromQueueMessage(position, record, DateTime.UtcNow, size => new ArraySegment<byte>(new byte[size]));

@@ -53,17 +53,37 @@ public sealed class EventHubClickStreamWiringTests : IDisposable
     }
 
     [Theory]
-    [InlineData("0")]
-    [InlineData("65")]
-    public void Silo_ShardsPerAdOutOfRange_RefusedNamingTheKey(string shards)
+    [InlineData("ShardsPerAd", "0")]
+    [InlineData("ShardsPerAd", "65")]
+    [InlineData("HotAdEventsPerShardPerSecond", "-1")]
+    [InlineData("MaxShardsPerAd", "65")]
+    [InlineData("HotAdCoolDown", "00:00:00")]
+    public void Silo_ShardSettingOutOfRange_RefusedNamingTheKey(string setting, string value)
     {
         var error = Assert.Throws<InvalidOperationException>(() => Build(new()
         {
             ["ConnectionStrings:EventHubs"] = "contoso.servicebus.windows.net",
-            ["AdClicks:ClickLog:ShardsPerAd"] = shards,
+            [$"AdClicks:ClickLog:{setting}"] = value,
         }));
 
-        Assert.Contains("AdClicks:ClickLog:ShardsPerAd", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"AdClicks:ClickLog:{setting}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Silo_OnEventHubs_SpreadsHotAdsByTheApisKeys()
+    {
+        using var host = Build(new()
+        {
+            ["ConnectionStrings:EventHubs"] = "contoso.servicebus.windows.net",
+            ["AdClicks:ClickLog:ShardsPerAd"] = "2",
+            ["AdClicks:ClickLog:HotAdEventsPerShardPerSecond"] = "500",
+            ["AdClicks:ClickLog:MaxShardsPerAd"] = "32",
+            ["AdClicks:ClickLog:HotAdCoolDown"] = "00:05:00",
+        });
+
+        var hotAds = host.Services.GetRequiredService<PartitionHotAds>();
+
+        Assert.Equal(new HotAdSettings(2, 500, 32, TimeSpan.FromMinutes(5)), hotAds.Settings);
     }
 
     private IHost Build(Dictionary<string, string?> settings)

@@ -1,21 +1,27 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Runtime.InteropServices;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
 using Orleans.AdClicks.Events;
 
-namespace Orleans.AdClicks.Api.Beacons;
+namespace Orleans.AdClicks.Streaming;
 
 /// <summary>
-/// Spreads a hot ad over more counting shards, and back when it cools. The click logs ask it for each event's
-/// stream key. It counts events per ad in one-second windows in a count-min sketch (fixed memory, no allocation
-/// per event, whatever the number of ads) and at each window's end gives an ad above
-/// <see cref="ClickLogOptions.HotAdEventsPerShardPerSecond"/> the power of two of shards its rate needs, up to
-/// <see cref="ClickLogOptions.MaxShardsPerAd"/>; an ad below what half its shards take for
-/// <see cref="ClickLogOptions.HotAdCoolDown"/> halves them, down to <see cref="ClickLogOptions.ShardsPerAd"/>.
+/// How hot ads are spread (the "AdClicks:ClickLog" keys of the same names): every ad's shards, the events per second
+/// one shard is given (0: no spreading), the most shards an ad gets, and how long it must need half before it gives half back.
+/// </summary>
+public sealed record HotAdSettings(int ShardsPerAd, int EventsPerShardPerSecond, int MaxShardsPerAd, TimeSpan CoolDown);
+
+/// <summary>
+/// Spreads a hot ad over more counting shards, and back when it cools. The stream click log asks it for each event's
+/// stream key, and on Event Hubs each partition's reader has its own (<see cref="PartitionHotAds"/>). It counts
+/// events per ad in one-second windows in a count-min sketch (fixed memory, no allocation per event, whatever the
+/// number of ads) and at each window's end gives an ad above <see cref="HotAdSettings.EventsPerShardPerSecond"/> the
+/// power of two of shards its rate needs, up to <see cref="HotAdSettings.MaxShardsPerAd"/>; an ad below what half its
+/// shards take for <see cref="HotAdSettings.CoolDown"/> halves them, down to <see cref="HotAdSettings.ShardsPerAd"/>.
 /// </summary>
 /// <remarks>
-/// Each Api process decides alone. That is safe because the raw store refuses a duplicate by impression id
+/// Each instance decides alone. That is safe because the raw store refuses a duplicate by impression id
 /// alone, whichever shard it reaches: an event retried after its ad's shard count changed may land on another
 /// shard and is refused there. Every shard owns its own rows and queries sum the shards.
 /// </remarks>
@@ -43,13 +49,12 @@ public sealed partial class HotAds : IDisposable
     private readonly Dictionary<Guid, Hot> _hot = [];
     private volatile FrozenDictionary<Guid, int> _shards = FrozenDictionary<Guid, int>.Empty;
 
-    public HotAds(IOptions<ClickLogOptions> options, TimeProvider time, ILogger<HotAds> logger)
+    public HotAds(HotAdSettings settings, TimeProvider time, ILogger<HotAds> logger)
     {
-        var o = options.Value;
-        _baseShards = o.ShardsPerAd;
-        _maxShards = Math.Max(o.MaxShardsPerAd, o.ShardsPerAd);
-        _eventsPerShard = o.HotAdEventsPerShardPerSecond;
-        _coolDown = o.HotAdCoolDown;
+        _baseShards = settings.ShardsPerAd;
+        _maxShards = Math.Max(settings.MaxShardsPerAd, settings.ShardsPerAd);
+        _eventsPerShard = settings.EventsPerShardPerSecond;
+        _coolDown = settings.CoolDown;
         _time = time;
         _logger = logger;
         _windowStarted = time.GetTimestamp();
@@ -59,7 +64,7 @@ public sealed partial class HotAds : IDisposable
         }
     }
 
-    /// <summary>The ads counted by more than <see cref="ClickLogOptions.ShardsPerAd"/> shards now, and how many each.</summary>
+    /// <summary>The ads counted by more than <see cref="HotAdSettings.ShardsPerAd"/> shards now, and how many each.</summary>
     public IReadOnlyDictionary<Guid, int> Shards => _shards;
 
     /// <summary>The stream key of one event: its ad's shard for its impression id, under the ad's shard count now.</summary>

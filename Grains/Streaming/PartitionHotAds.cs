@@ -1,0 +1,27 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace Orleans.AdClicks.Streaming;
+
+/// <summary>
+/// The hot ads of each Event Hubs partition a silo reads. Every event of an ad is in one partition (the producers key
+/// records by ad), so spreading it there, as its records enter the cache, spreads all of it, and each of its shard
+/// streams is still fed by one partition only (<see cref="ClickPartitionStreams"/>).
+/// </summary>
+public sealed class PartitionHotAds(HotAdSettings settings, TimeProvider time, ILoggerFactory loggers) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, HotAds> _partitions = new(StringComparer.Ordinal);
+
+    public HotAdSettings Settings { get; } = settings;
+
+    /// <summary>The hot ads of <paramref name="partition"/>, made on its first event.</summary>
+    public HotAds For(string partition) => _partitions.GetOrAdd(partition, _ => new HotAds(Settings, time, loggers.CreateLogger<HotAds>()));
+
+    public void Dispose()
+    {
+        foreach (var hotAds in _partitions.Values)
+        {
+            hotAds.Dispose();
+        }
+    }
+}
