@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.AdClicks.Api.Dashboard;
 using Orleans.AdClicks.Tests.Infrastructure;
 
@@ -21,6 +23,18 @@ public sealed partial class DashboardEndpointsTests(ApiFixture fixture) : IClass
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
         Assert.True(response.Headers.CacheControl!.NoCache);
         Assert.Contains("data-testid=\"sign-in\"", await response.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Beacon_TokenLooksLikeAFileName_NoRouteChecksTheDisk()
+    {
+        // Run from its build output, ASP.NET Core would add a fallback "{**path:file}" for files added after startup,
+        // whose constraint looks on disk for every path whose last segment has a dot: a click's token has one.
+        var routes = fixture.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>();
+        var response = await fixture.Scenario.Anonymous.GetAsync("/not-a-dashboard-file.js", Cancel);
+
+        Assert.DoesNotContain(routes, r => r.RoutePattern.Parameters.Any(p => p.ParameterPolicies.Count > 0 && p.IsCatchAll));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
     [Fact]
