@@ -1,10 +1,9 @@
-using Microsoft.Extensions.Options;
 using Orleans.AdClicks.Api.Tokens;
 
 namespace Orleans.AdClicks.Api.Beacons;
 
-/// <summary>What the beacon handlers need, bound in one parameter.</summary>
-public sealed class BeaconServices(ClickTokens tokens, AdTargets targets, IClickLog clickLog, BeaconRateLimiter limiter, TimeProvider time, IOptions<BeaconOptions> options)
+/// <summary>What the beacon handlers need, in one singleton: nothing to build per request.</summary>
+public sealed class BeaconServices(ClickTokens tokens, AdTargets targets, IClickLog clickLog, BeaconRateLimiter limiter, BeaconDeadlines deadlines, TimeProvider time)
 {
     public ClickTokens Tokens { get; } = tokens;
 
@@ -16,5 +15,5 @@ public sealed class BeaconServices(ClickTokens tokens, AdTargets targets, IClick
 
     public TimeProvider Time { get; } = time;
 
-    public IOptions<BeaconOptions> Options { get; } = options;
+    public BeaconDeadlines Deadlines { get; } = deadlines;
 }

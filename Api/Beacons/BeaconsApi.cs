@@ -16,13 +16,13 @@ public static class BeaconsApi
         return app;
     }
 
-    private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> ClickAsync(string token, HttpContext context, [AsParameters] BeaconServices services)
+    private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> ClickAsync(string token, HttpContext context, BeaconServices services)
     {
         var (problem, target) = await AcceptAsync(AdEventKind.Click, token, context, services);
         return problem is null ? TypedResults.Redirect(target!) : problem;
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> ViewAsync(string token, HttpContext context, [AsParameters] BeaconServices services)
+    private static async Task<Results<NoContent, ProblemHttpResult>> ViewAsync(string token, HttpContext context, BeaconServices services)
     {
         var (problem, _) = await AcceptAsync(AdEventKind.Impression, token, context, services);
         return problem is null ? TypedResults.NoContent() : problem;
@@ -46,15 +46,13 @@ public static class BeaconsApi
         }
 
         // One deadline for the whole beacon, target lookup and append: it answers 503 rather than hold a
-        // browser while a grain or the log is slow. A client that leaves cancels the same way; its answer
-        // goes nowhere, so that is not logged (see StreamClickLog.AppendAsync for what happens to its event).
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        deadline.CancelAfter(services.Options.Value.Deadline);
+        // browser while a grain or the log is slow (see StreamClickLog.AppendAsync for what happens to its event).
+        var deadline = services.Deadlines.Next();
         string? targetUrl;
         try
         {
             var lookup = services.Targets.GetTargetUrlAsync(token!.AdId);
-            targetUrl = lookup.IsCompletedSuccessfully ? lookup.Result : await lookup.AsTask().WaitAsync(deadline.Token);
+            targetUrl = lookup.IsCompletedSuccessfully ? lookup.Result : await lookup.AsTask().WaitAsync(deadline);
         }
         catch (Exception)
         {
@@ -70,7 +68,7 @@ public static class BeaconsApi
 
         try
         {
-            await services.ClickLog.AppendAsync(NewEvent(kind, token, context, services.Time.GetUtcNow()), deadline.Token);
+            await services.ClickLog.AppendAsync(NewEvent(kind, token, context, services.Time.GetUtcNow()), deadline);
         }
         catch (Exception ex) when (ex is OperationCanceledException or ClickLogUnavailableException)
         {

@@ -59,9 +59,9 @@ public sealed partial class StreamClickLog : IClickLog, IHostedService
             throw new ClickLogUnavailableException(new InvalidOperationException("The click log is stopping."));
         }
 
-        // A beacon that gives up (its deadline passed or its client left) abandons its event, and an event
-        // abandoned before its append started is dropped: its beacon answered 503 (or nobody is listening),
-        // a browser retry brings it again, and appending it would only add to a log that is already slow.
+        // A beacon past its deadline abandons its event, and an event abandoned before its append started is
+        // dropped: its beacon answered 503, a browser retry brings it again, and appending it would only add to a
+        // log that is already slow.
         // An event already in an append is appended anyway: it cannot be recalled, and counting it is right,
         // since the click did happen and a retry of it is refused as a duplicate.
         using var giveUp = cancellationToken.UnsafeRegister(static (state, token) => ((Pending)state!).Abandon(token), pending);

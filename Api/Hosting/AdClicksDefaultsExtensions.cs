@@ -43,6 +43,8 @@ public static class AdClicksDefaultsExtensions
 
         services.AddSingleton<ClickTokens>();
         services.AddSingleton<AdTargets>();
+        services.AddSingleton<BeaconDeadlines>();
+        services.AddSingleton<BeaconServices>();
         services.AddSingleton(sp => new HotAds(
             sp.GetRequiredService<IOptions<ClickLogOptions>>().Value.HotAdSettings(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<HotAds>>()));
         return builder;
