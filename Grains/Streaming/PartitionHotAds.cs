@@ -4,9 +4,9 @@ using Microsoft.Extensions.Logging;
 namespace Orleans.AdClicks.Streaming;
 
 /// <summary>
-/// The hot ads of each Event Hubs partition a silo reads. Every event of an ad is in one partition (the producers key
-/// records by ad), so spreading it there, as its records enter the cache, spreads all of it, and each of its shard
-/// streams is still fed by one partition only (<see cref="ClickPartitionStreams"/>).
+/// The hot ads of each Event Hubs partition a silo reads, spread as their records enter the cache: each shard stream
+/// is still fed by one partition only (<see cref="ClickPartitionStreams"/>). The Api keys records by ad shard, so a
+/// partition sees all of a shard's events; an ad another producer spreads over partitions is measured per partition.
 /// </summary>
 public sealed class PartitionHotAds(HotAdSettings settings, TimeProvider time, ILoggerFactory loggers) : IDisposable
 {
