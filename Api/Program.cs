@@ -7,6 +7,7 @@ using Orleans.AdClicks.Api.Campaigns;
 using Orleans.AdClicks.Api.Dashboard;
 using Orleans.AdClicks.Api.Hosting;
 using Orleans.AdClicks.Api.Reconciliation;
+using Orleans.AdClicks.Api.Webhooks;
 using Orleans.AdClicks.Hosting;
 using Orleans.AdClicks.ServiceDefaults;
 
@@ -19,6 +20,7 @@ builder.AddAdClicksOrleans();
 builder.AddClickLog();
 builder.AddBoundedShutdown();
 builder.AddAnalyticsApi();
+builder.AddWebhooksApi();
 builder.AddAdClicksRateLimits();
 builder.AddAdClicksOpenApi();
 
@@ -33,6 +35,7 @@ app.MapCampaignsApi();
 app.MapAdsApi();
 app.MapAnalyticsApi();
 app.MapReconciliationApi();
+app.MapWebhooksApi();
 app.MapAdClicksOpenApi();
 app.MapDashboard();
 

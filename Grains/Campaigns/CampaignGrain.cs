@@ -1,13 +1,16 @@
+using Microsoft.Extensions.Logging;
 using Orleans.AdClicks.Events;
 using Orleans.AdClicks.Lists;
 using Orleans.AdClicks.Models;
+using Orleans.AdClicks.Webhooks;
 
 namespace Orleans.AdClicks.Campaigns;
 
 /// <summary>A campaign of one advertiser: its settings, its status and the ads it holds.</summary>
-public sealed class CampaignGrain(
+public sealed partial class CampaignGrain(
     [PersistentState("campaign", Constants.GrainStore)] IPersistentState<CampaignGrainState> campaign,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<CampaignGrain> logger)
     : Grain, ICampaignGrain
 {
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -109,7 +112,8 @@ public sealed class CampaignGrain(
             return new CampaignChange(ChangeOutcome.NotFound, null);
         }
 
-        var changed = campaign.State.BudgetSpentAt is null || campaign.State.Status == CampaignStatus.Active;
+        var newlySpent = campaign.State.BudgetSpentAt is null;
+        var changed = newlySpent || campaign.State.Status == CampaignStatus.Active;
         campaign.State.BudgetSpentAt ??= at;
         if (campaign.State.Status == CampaignStatus.Active)
         {
@@ -122,6 +126,11 @@ public sealed class CampaignGrain(
             await RetagAsync();
         }
 
+        if (newlySpent)
+        {
+            await RaiseAsync(WebhookEvents.BudgetSpent, new { campaign.State.Name, campaign.State.TotalClickBudget, campaign.State.BudgetSpentAt });
+        }
+
         return new CampaignChange(ChangeOutcome.Changed, ToInfo());
     }
 
@@ -131,6 +140,7 @@ public sealed class CampaignGrain(
         {
             campaign.State.DailyCapReachedOn = day;
             await SaveAsync();
+            await RaiseAsync(WebhookEvents.DailyCapReached, new { campaign.State.Name, campaign.State.DailyClickCap, Day = day });
         }
     }
 
@@ -170,6 +180,27 @@ public sealed class CampaignGrain(
             await List(IdLists.AllCampaigns).SetTagAsync(all, id, status);
         }
     }
+
+    /// <summary>
+    /// Queues the event on the advertiser's webhooks, after the change it reports is stored. The call returns once the
+    /// queues are stored, never waiting for a receiver; a failure is logged, not passed to the budget tracker, whose
+    /// retry would find the change made and raise nothing.
+    /// </summary>
+    private async Task RaiseAsync(string type, object data)
+    {
+        var raised = new WebhookEvent(Guid.NewGuid(), type, time.GetUtcNow(), campaign.State.AdvertiserId, this.GetPrimaryKey(), WebhookPayload.Data(data));
+        try
+        {
+            await GrainFactory.GetGrain<IAdvertiserWebhooksGrain>(campaign.State.AdvertiserId).PublishAsync(raised);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogRaiseFailed(e, this.GetPrimaryKey(), type, raised.Id);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Campaign {CampaignId} could not queue webhook event {EventType} {EventId}")]
+    private partial void LogRaiseFailed(Exception exception, Guid campaignId, string eventType, Guid eventId);
 
     private IIdListGrain List(string name) => GrainFactory.GetGrain<IIdListGrain>(name);
 

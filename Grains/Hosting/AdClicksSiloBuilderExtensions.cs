@@ -11,6 +11,7 @@ using Orleans.AdClicks.Storage.GrainState;
 using Orleans.AdClicks.Storage.Kusto;
 using Orleans.AdClicks.Storage.RawClicks;
 using Orleans.AdClicks.Streaming;
+using Orleans.AdClicks.Webhooks;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
@@ -49,6 +50,7 @@ public static class AdClicksSiloBuilderExtensions
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<CountingMetrics>();
         silo.AddReconciliation(configuration);
+        silo.Services.AddWebhooks(configuration);
         silo.AddStartupTask(LegacyIdLists.MoveOnStartAsync);
         silo.AddAggregateStore(settings, configuration);
         // Every silo registers in this process's list; only embedded aggregates on shared membership are checked.

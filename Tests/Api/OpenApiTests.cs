@@ -23,6 +23,9 @@ public sealed class OpenApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         "/api/analytics/campaigns/{id}",
         "/api/analytics/advertisers/{id}",
         "/api/analytics/top-ads",
+        "/api/webhooks",
+        "/api/webhooks/{id}",
+        "/api/webhooks/{id}/deliveries",
         "/health/live",
         "/health/ready",
     ];
