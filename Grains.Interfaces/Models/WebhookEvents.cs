@@ -9,5 +9,8 @@ public static class WebhookEvents
     /// <summary>The campaign's daily click cap is reached; no ad is placed for the rest of the UTC day.</summary>
     public const string DailyCapReached = "campaign.daily_cap_reached";
 
-    public static IReadOnlyList<string> All { get; } = [BudgetSpent, DailyCapReached];
+    /// <summary>The campaign's end (its endsAt) has passed.</summary>
+    public const string Ended = "campaign.ended";
+
+    public static IReadOnlyList<string> All { get; } = [BudgetSpent, DailyCapReached, Ended];
 }

@@ -11,8 +11,13 @@ public sealed partial class CampaignGrain(
     [PersistentState("campaign", Constants.GrainStore)] IPersistentState<CampaignGrainState> campaign,
     TimeProvider time,
     ILogger<CampaignGrain> logger)
-    : Grain, ICampaignGrain
+    : Grain, ICampaignGrain, IRemindable
 {
+    private const string EndReminder = "end";
+
+    // Orleans takes a reminder's first tick at most this far ahead; a later end re-arms at each tick.
+    private static readonly TimeSpan LongestEndWait = TimeSpan.FromDays(7);
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (campaign.State.AdIds.Count > 0)
@@ -47,6 +52,11 @@ public sealed partial class CampaignGrain(
         campaign.State.AdvertiserListPosition = await List(IdLists.CampaignsOf(advertiserId)).AddAsync(id, (int)status);
         campaign.State.AllListPosition = await List(IdLists.AllCampaigns).AddAsync(id, (int)status);
         await campaign.WriteStateAsync();
+        if (settings.EndsAt is not null)
+        {
+            await ArmEndReminderAsync();
+        }
+
         return ToInfo()!;
     }
 
@@ -70,8 +80,14 @@ public sealed partial class CampaignGrain(
             campaign.State.DailyCapReachedOn = null;
         }
 
+        var endMoved = settings.EndsAt != campaign.State.EndsAt;
         campaign.State.Apply(settings);
         await SaveAsync();
+        if (endMoved)
+        {
+            await ArmEndReminderAsync();
+        }
+
         return new CampaignChange(ChangeOutcome.Changed, ToInfo());
     }
 
@@ -155,6 +171,44 @@ public sealed partial class CampaignGrain(
         // The ad adds itself to the campaign's list (IdLists.AdsOf), tagged with its status.
         return await GrainFactory.GetGrain<IAdDefinitionGrain>(adId).CreateAsync(
             new AdInfo(adId, this.GetPrimaryKey(), campaign.State.AdvertiserId, settings.Name, settings.TargetUrl, time.GetUtcNow(), Creative: settings.Creative));
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != EndReminder)
+        {
+            return;
+        }
+
+        if (campaign.RecordExists && campaign.State.EndsAt is { } end && campaign.State.EndRaisedFor != end
+            && campaign.State.Status != CampaignStatus.Archived && time.GetUtcNow() >= end)
+        {
+            campaign.State.EndRaisedFor = end;
+            await campaign.WriteStateAsync();
+            await RaiseAsync(WebhookEvents.Ended, new { campaign.State.Name, EndsAt = end });
+        }
+
+        await ArmEndReminderAsync();
+    }
+
+    /// <summary>
+    /// Sets the reminder that raises <see cref="WebhookEvents.Ended"/> when the end passes, or removes it when there is
+    /// no end left to raise (none, raised already, or archived).
+    /// </summary>
+    private async Task ArmEndReminderAsync()
+    {
+        var state = campaign.State;
+        if (state.EndsAt is { } end && state.EndRaisedFor != end && state.Status != CampaignStatus.Archived)
+        {
+            var wait = end - time.GetUtcNow();
+            var due = wait <= TimeSpan.Zero ? TimeSpan.Zero : wait < LongestEndWait ? wait : LongestEndWait;
+            // The period only matters when a tick fails: each tick re-arms or removes the reminder.
+            await this.RegisterOrUpdateReminder(EndReminder, due, TimeSpan.FromMinutes(1));
+        }
+        else if (await this.GetReminder(EndReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 
     /// <summary>Tells the campaign lists its new status, for their status filters and counts.</summary>

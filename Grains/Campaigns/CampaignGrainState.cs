@@ -43,6 +43,9 @@ public sealed class CampaignGrainState
     /// <summary>Where the campaign is in the list of all campaigns (<see cref="IdLists.AllCampaigns"/>).</summary>
     [Id(14)] public long? AllListPosition { get; set; }
 
+    /// <summary>The end <see cref="WebhookEvents.Ended"/> was raised for; an end moved later is raised again when it passes.</summary>
+    [Id(15)] public DateTimeOffset? EndRaisedFor { get; set; }
+
     public void Apply(CampaignSettings settings)
     {
         Name = settings.Name;

@@ -71,6 +71,24 @@ public sealed class WebhookDeliveryTests(WebhookFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task CampaignEnded_EndsAtPasses_RaisedByTheReminder()
+    {
+        var name = NewName();
+        var (_, advertiser) = await Scenario.CreateAdvertiserAsync();
+        var (webhookId, _) = await WebhooksApiTests.RegisterAsync(advertiser, Receiver.Url(name), "campaign.ended");
+        var endsAt = DateTimeOffset.UtcNow.AddSeconds(2);
+
+        var (campaignId, _) = await CampaignWithTokensAsync(advertiser, new { name = "Short", endsAt }, 0);
+
+        await DeliveredAsync(advertiser, webhookId);
+        var payload = JsonDocument.Parse(Assert.Single(Receiver.ReceivedAt(name)).Body).RootElement;
+        Assert.Equal("campaign.ended", payload.GetProperty("type").GetString());
+        Assert.Equal(campaignId, payload.GetProperty("campaignId").GetGuid());
+        Assert.True(payload.GetProperty("occurredAt").GetDateTimeOffset() >= endsAt.AddMilliseconds(-1), "raised before the end");
+        Assert.Equal(endsAt.ToUnixTimeMilliseconds(), payload.GetProperty("data").GetProperty("endsAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
+    }
+
+    [Fact]
     public async Task Events_EarlierOfCampaignRetried_LaterOfSameCampaignWaitsOtherCampaignDoesNot()
     {
         var name = NewName();
