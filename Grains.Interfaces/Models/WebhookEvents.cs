@@ -12,5 +12,8 @@ public static class WebhookEvents
     /// <summary>The campaign's end (its endsAt) has passed.</summary>
     public const string Ended = "campaign.ended";
 
-    public static IReadOnlyList<string> All { get; } = [BudgetSpent, DailyCapReached, Ended];
+    /// <summary>A reconciliation run found minute counts of the advertiser's ads that differed from their recount (and repaired them).</summary>
+    public const string ReconciliationMismatches = "reconciliation.mismatches";
+
+    public static IReadOnlyList<string> All { get; } = [BudgetSpent, DailyCapReached, Ended, ReconciliationMismatches];
 }

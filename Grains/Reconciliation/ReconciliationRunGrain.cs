@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Webhooks;
 
 namespace Orleans.AdClicks.Reconciliation;
 
@@ -162,6 +163,9 @@ public sealed partial class ReconciliationRunGrain(
         try
         {
             await mismatchLog.ExportAsync(report);
+            // Queued (not delivered) before completing too: a failure retries with the export, under the same event ids.
+            await Task.WhenAll(ReconciliationWebhookEvents.For(report, now)
+                .Select(e => GrainFactory.GetGrain<IAdvertiserWebhooksGrain>(e.AdvertiserId).PublishAsync(e)));
         }
         catch (Exception ex)
         {
@@ -197,7 +201,7 @@ public sealed partial class ReconciliationRunGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation of {Hour:O}: slice {Slice} failed; it is retried")]
     private partial void LogSliceFailed(Exception ex, DateTimeOffset hour, int slice);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation of {Hour:O}: exporting the mismatches of run {RunId} failed; the run stays unfinished and the export is retried")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation of {Hour:O}: exporting the mismatches of run {RunId} or queueing their webhook events failed; the run stays unfinished and both are retried")]
     private partial void LogExportFailed(Exception ex, DateTimeOffset hour, Guid runId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation of {Hour:O} was interrupted; it resumes with the slices not done")]

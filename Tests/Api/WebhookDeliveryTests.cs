@@ -1,11 +1,14 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.AdClicks.Events;
 using Orleans.AdClicks.Models;
+using Orleans.AdClicks.Storage.RawClicks;
 using Orleans.AdClicks.Tests.Infrastructure;
 
 namespace Orleans.AdClicks.Tests.Api;
@@ -86,6 +89,36 @@ public sealed class WebhookDeliveryTests(WebhookFixture fixture) : IClassFixture
         Assert.Equal(campaignId, payload.GetProperty("campaignId").GetGuid());
         Assert.True(payload.GetProperty("occurredAt").GetDateTimeOffset() >= endsAt.AddMilliseconds(-1), "raised before the end");
         Assert.Equal(endsAt.ToUnixTimeMilliseconds(), payload.GetProperty("data").GetProperty("endsAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
+    }
+
+    [Fact]
+    public async Task ReconciliationMismatches_RunFindsThem_EachAdvertiserToldOfItsOwnAds()
+    {
+        var name = NewName();
+        var hour = MinuteBucket.Truncate(DateTimeOffset.UtcNow, Granularity.Hour).AddHours(-2);
+        var (mine, myCampaign, myAd) = await Scenario.CreateAdWithOwnerAsync();
+        var (theirs, theirCampaign, theirAd) = await Scenario.CreateAdWithOwnerAsync();
+        await WebhooksApiTests.RegisterAsync(mine, Receiver.Url(name), "reconciliation.mismatches");
+        await WebhooksApiTests.RegisterAsync(theirs, Receiver.Url(name + "-theirs"), "campaign.budget_spent");
+        await AppendUncountedClicksAsync(myCampaign, myAd, hour.AddMinutes(7), clicks: 3);
+        await AppendUncountedClicksAsync(theirCampaign, theirAd, hour.AddMinutes(8), clicks: 2);
+
+        var started = await Scenario.Admin.PostAsync($"/api/reconciliation/runs?hour={Uri.EscapeDataString(hour.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture))}", null, Cancel);
+        var runId = (await ApiScenario.JsonAsync(started)).GetProperty("runId").GetGuid();
+
+        var received = await Eventually.MatchesAsync(
+            () => Task.FromResult(Receiver.ReceivedAt(name).Where(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("data").GetProperty("runId").GetGuid() == runId).ToList()),
+            r => r.Count > 0);
+        var payload = JsonDocument.Parse(Assert.Single(received).Body).RootElement;
+        Assert.Equal("reconciliation.mismatches", payload.GetProperty("type").GetString());
+        Assert.Equal(JsonValueKind.Null, payload.GetProperty("campaignId").ValueKind);
+        var data = payload.GetProperty("data");
+        Assert.Equal(1, data.GetProperty("mismatchCount").GetInt32());
+        var line = Assert.Single(data.GetProperty("mismatches").EnumerateArray());
+        Assert.Equal(myAd, line.GetProperty("adId").GetGuid());
+        Assert.Equal("click", line.GetProperty("kind").GetString());
+        Assert.Equal((3, 0), (line.GetProperty("expected").GetInt64(), line.GetProperty("found").GetInt64()));
+        Assert.Empty(Receiver.ReceivedAt(name + "-theirs"));
     }
 
     [Fact]
@@ -179,6 +212,16 @@ public sealed class WebhookDeliveryTests(WebhookFixture fixture) : IClassFixture
     {
         var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{received.Timestamp}.{received.Body}"));
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Convert.ToHexStringLower(expected)), Encoding.ASCII.GetBytes(received.Signature));
+    }
+
+    // Written to the raw store behind the stream's back: events the counting never saw, which reconciliation finds.
+    private async Task AppendUncountedClicksAsync(Guid campaignId, Guid adId, DateTimeOffset at, int clicks)
+    {
+        var events = Enumerable.Range(0, clicks)
+            .Select(i => new AdEvent(AdEventKind.Click, Guid.NewGuid(), adId, campaignId, at.AddSeconds(i), at.AddMinutes(-1), at.AddHours(1), true, null, null))
+            .ToList();
+        var accepted = await fixture.Factory.Services.GetRequiredService<IRawClickStore>().AppendNewAsync(new AdKey(adId, 0), events, Cancel);
+        Assert.Equal(clicks, accepted.Count);
     }
 
     private static string NewName() => Guid.NewGuid().ToString("N");
