@@ -21,6 +21,9 @@ public interface IWebhookGrain : IGrainWithGuidKey
     /// <summary>Queues <paramref name="webhookEvent"/> and answers once the queue is stored; delivery follows on its own.</summary>
     Task EnqueueAsync(WebhookEvent webhookEvent);
 
+    /// <summary>Resumes delivering a stored queue: activating the grain is enough, this call only brings that about.</summary>
+    Task ResumeAsync();
+
     /// <summary>The deliveries still pending, oldest first, then the last finished ones, newest first.</summary>
     [Concurrency.ReadOnly]
     Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync();

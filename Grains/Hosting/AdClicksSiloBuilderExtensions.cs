@@ -51,6 +51,7 @@ public static class AdClicksSiloBuilderExtensions
         silo.Services.TryAddSingleton<CountingMetrics>();
         silo.AddReconciliation(configuration);
         silo.Services.AddWebhooks(configuration);
+        silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IWebhookQueuesGrain>(0).ResumeAllAsync());
         silo.AddStartupTask(LegacyIdLists.MoveOnStartAsync);
         silo.AddAggregateStore(settings, configuration);
         // Every silo registers in this process's list; only embedded aggregates on shared membership are checked.

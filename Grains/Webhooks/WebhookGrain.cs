@@ -23,6 +23,8 @@ public sealed partial class WebhookGrain(
 
     private WebhookGrainState State => webhook.State;
 
+    private IWebhookQueuesGrain Queues => GrainFactory.GetGrain<IWebhookQueuesGrain>(0);
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _timer = this.RegisterGrainTimer(DeliverDueAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true });
@@ -62,6 +64,7 @@ public sealed partial class WebhookGrain(
 
         await GrainFactory.GetGrain<IAdvertiserWebhooksGrain>(State.AdvertiserId).RemoveAsync(this.GetPrimaryKey());
         await (_lastWrite = AfterAsync(_lastWrite, webhook.ClearStateAsync));
+        await Queues.RemoveAsync(this.GetPrimaryKey());
         Schedule();
         return true;
     }
@@ -75,6 +78,7 @@ public sealed partial class WebhookGrain(
         }
 
         var now = time.GetUtcNow();
+        var wasEmpty = State.Pending.Count == 0;
         State.Pending.Add(new PendingWebhookDelivery
         {
             EventId = webhookEvent.Id,
@@ -84,9 +88,19 @@ public sealed partial class WebhookGrain(
             QueuedAt = now,
             NextAttemptAt = now,
         });
+
+        // Noted before the event is stored, so no stored queue is missing from the list a silo's start resumes;
+        // added to the queue first, so a pass finishing meanwhile does not find it empty and un-note it.
+        if (wasEmpty)
+        {
+            await Queues.AddAsync(this.GetPrimaryKey());
+        }
+
         await SaveAsync();
         Schedule();
     }
+
+    public Task ResumeAsync() => Task.CompletedTask;
 
     public Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync() => Task.FromResult<IReadOnlyList<WebhookDelivery>>(
         [.. State.Pending.Select(p => p.ToDelivery(WebhookDeliveryStatus.Pending)), .. State.Recent]);
@@ -126,6 +140,10 @@ public sealed partial class WebhookGrain(
                 if (webhook.RecordExists)
                 {
                     await SaveAsync();
+                    if (State.Pending.Count == 0)
+                    {
+                        await Queues.RemoveAsync(this.GetPrimaryKey());
+                    }
                 }
             }
         }
