@@ -7,8 +7,11 @@ namespace Orleans.AdClicks.Webhooks;
 /// <summary>The <see cref="WebhookEvents.ReconciliationMismatches"/> events of a finished run: one per advertiser with mismatches on its ads.</summary>
 public static class ReconciliationWebhookEvents
 {
+    /// <summary>Lines one event carries, so a queued event stays small in grain state; the rest are in the run's report.</summary>
+    public const int MaxLines = 100;
+
     /// <summary>
-    /// The events, each with only its advertiser's lines (of those the report keeps). Their ids derive from the run and the
+    /// The events, each with only its advertiser's lines (the first <see cref="MaxLines"/> of those the report keeps). Their ids derive from the run and the
     /// advertiser, so a run completed again after a failure raises the same events, which the webhooks queue once.
     /// </summary>
     public static IEnumerable<WebhookEvent> For(ReconciliationReport report, DateTimeOffset now) =>
@@ -23,7 +26,7 @@ public static class ReconciliationWebhookEvents
                 report.RunId,
                 report.Hour,
                 MismatchCount = lines.Count(),
-                Mismatches = lines.Select(m => new { m.AdId, m.CampaignId, m.Minute, Kind = m.Kind.ApiName(), m.Expected, m.Found }),
+                Mismatches = lines.Take(MaxLines).Select(m => new { m.AdId, m.CampaignId, m.Minute, Kind = m.Kind.ApiName(), m.Expected, m.Found }),
             })));
 
     private static Guid EventId(Guid runId, Guid advertiserId) =>

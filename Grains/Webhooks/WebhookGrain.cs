@@ -119,6 +119,11 @@ public sealed partial class WebhookGrain(
         var next = webhook.RecordExists ? Heads().Select(p => (DateTimeOffset?)p.NextAttemptAt).Min() : null;
         var dueIn = next is { } at ? TimeSpan.FromTicks(Math.Max(0, (at - time.GetUtcNow()).Ticks)) : Timeout.InfiniteTimeSpan;
         _timer.Change(dueIn, Timeout.InfiniteTimeSpan);
+        if (next is not null)
+        {
+            // A retry may be due later than idle collection would keep the grain: stay for it.
+            DelayDeactivation(dueIn + TimeSpan.FromMinutes(1));
+        }
     }
 
     private async Task DeliverDueAsync(CancellationToken cancellationToken)
