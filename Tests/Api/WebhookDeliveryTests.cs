@@ -200,8 +200,10 @@ public sealed class WebhookDeliveryTests(WebhookFixture fixture) : IClassFixture
             () => WebhooksApiTests.DeliveriesAsync(advertiser, webhookId),
             d => d.Length == 2 && d.All(x => x.GetProperty("status").GetString() == "delivered"));
 
-        Assert.True(slowest < TimeSpan.FromSeconds(1), $"a click took {slowest} while the receiver hung");
-        Assert.True(enqueue.Elapsed < TimeSpan.FromSeconds(1), $"queueing an event took {enqueue.Elapsed} while the receiver hung");
+        TestContext.Current.TestOutputHelper?.WriteLine($"While the receiver hung: slowest of 5 clicks {slowest.TotalMilliseconds:F1} ms, enqueue {enqueue.Elapsed.TotalMilliseconds:F1} ms");
+        // Well under the 10 s attempt timeout a blocked caller would wait out, with room for a loaded machine.
+        Assert.True(slowest < TimeSpan.FromSeconds(3), $"a click took {slowest} while the receiver hung");
+        Assert.True(enqueue.Elapsed < TimeSpan.FromSeconds(3), $"queueing an event took {enqueue.Elapsed} while the receiver hung");
         Assert.Equal(["pending", "pending"], whileHung.Select(d => d.GetProperty("status").GetString()));
         Assert.Equal(0, whileHung[0].GetProperty("attempts").GetInt32());
         Assert.All(done, d => Assert.Equal(1, d.GetProperty("attempts").GetInt32()));
