@@ -90,6 +90,37 @@ public sealed class WebhooksApiTests(WebhookFixture fixture) : IClassFixture<Web
     }
 
     [Fact]
+    public async Task Register_ByAdminForAnAdvertiser_ListedForThatAdvertiser()
+    {
+        var (advertiserId, advertiser) = await Scenario.CreateAdvertiserAsync();
+
+        var response = await Scenario.Admin.PostAsJsonAsync("/api/webhooks", new { url = "https://hooks.example.com/admin", events = new[] { "campaign.ended" }, advertiserId }, Cancel);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = (await ApiScenario.JsonAsync(response)).GetProperty("id").GetGuid();
+        var own = await ApiScenario.JsonAsync(await advertiser.GetAsync("/api/webhooks", Cancel));
+        Assert.Equal([id], own.GetProperty("items").EnumerateArray().Select(w => w.GetProperty("id").GetGuid()));
+        var named = await ApiScenario.JsonAsync(await Scenario.Admin.GetAsync($"/api/webhooks?advertiserId={advertiserId}", Cancel));
+        Assert.Equal([id], named.GetProperty("items").EnumerateArray().Select(w => w.GetProperty("id").GetGuid()));
+    }
+
+    [Fact]
+    public async Task Register_PastTheLimit_ConflictAndNothingAdded()
+    {
+        var (_, advertiser) = await Scenario.CreateAdvertiserAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            await RegisterAsync(advertiser, $"https://hooks.example.com/{i}");
+        }
+
+        var response = await advertiser.PostAsJsonAsync("/api/webhooks", new { url = "https://hooks.example.com/one-too-many", events = new[] { "campaign.ended" } }, Cancel);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(20, (await ApiScenario.JsonAsync(await advertiser.GetAsync("/api/webhooks", Cancel))).GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
     public async Task List_AdminWithoutAdvertiser_BadRequestNamingIt()
     {
         var response = await Scenario.Admin.GetAsync("/api/webhooks", Cancel);
@@ -98,7 +129,7 @@ public sealed class WebhooksApiTests(WebhookFixture fixture) : IClassFixture<Web
         Assert.True((await ApiScenario.JsonAsync(response)).GetProperty("errors").TryGetProperty("advertiserId", out _));
     }
 
-    /// <summary>Registers a webhook for every event type; its id and secret.</summary>
+    /// <summary>Registers a webhook for <paramref name="events"/> (both budget events when none are named); its id and secret.</summary>
     public static async Task<(Guid Id, string Secret)> RegisterAsync(HttpClient advertiser, string url, params string[] events)
     {
         var response = await advertiser.PostAsJsonAsync(
