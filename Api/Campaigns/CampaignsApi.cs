@@ -45,20 +45,7 @@ public static class CampaignsApi
         var validation = new Validation();
         var settings = CampaignValidation.Settings(validation, request.Name, request.StartsAt, request.EndsAt, request.TotalClickBudget, request.DailyClickCap);
         var status = CampaignValidation.Status(validation, "status", request.Status, creating: true) ?? CampaignStatus.Active;
-        var advertiserId = caller.IsAdmin ? request.AdvertiserId : caller.AdvertiserId;
-        if (caller.IsAdmin && request.AdvertiserId is null)
-        {
-            validation.Add("advertiserId", "'advertiserId' is required when the admin creates a campaign.");
-        }
-        else if (!caller.IsAdmin && request.AdvertiserId is { } other && other != caller.AdvertiserId)
-        {
-            validation.Add("advertiserId", "'advertiserId' can only be the caller's own.");
-        }
-        else if (caller.IsAdmin && await grains.GetGrain<IAdvertiserGrain>(advertiserId!.Value).GetAsync() is null)
-        {
-            validation.Add("advertiserId", "No advertiser has this id.");
-        }
-
+        var advertiserId = await validation.OwnerAsync(caller, request.AdvertiserId, grains, "creates a campaign");
         if (!validation.IsValid)
         {
             return TypedResults.ValidationProblem(validation.Errors);

@@ -1,3 +1,5 @@
+using Orleans.AdClicks.Api.Auth;
+
 namespace Orleans.AdClicks.Api.Hosting;
 
 /// <summary>Field checks that collect every error, for one 400 answer naming each bad field.</summary>
@@ -23,6 +25,32 @@ public sealed class Validation
         }
 
         return trimmed;
+    }
+
+    /// <summary>
+    /// The advertiser that will own what <paramref name="caller"/> creates: its own, or for the admin the named one, which
+    /// must exist. <paramref name="creating"/> says what in the error ("creates a campaign"); null when invalid.
+    /// </summary>
+    public async Task<Guid?> OwnerAsync(CurrentAdvertiser caller, Guid? named, IGrainFactory grains, string creating)
+    {
+        if (caller.IsAdmin && named is null)
+        {
+            Add("advertiserId", $"'advertiserId' is required when the admin {creating}.");
+        }
+        else if (!caller.IsAdmin && named is { } other && other != caller.AdvertiserId)
+        {
+            Add("advertiserId", "'advertiserId' can only be the caller's own.");
+        }
+        else if (caller.IsAdmin && await grains.GetGrain<IAdvertiserGrain>(named!.Value).GetAsync() is null)
+        {
+            Add("advertiserId", "No advertiser has this id.");
+        }
+        else
+        {
+            return caller.IsAdmin ? named : caller.AdvertiserId;
+        }
+
+        return null;
     }
 
     /// <summary>An absolute http or https URL.</summary>

@@ -43,20 +43,7 @@ public static class WebhooksApi
         var validation = new Validation();
         var url = WebhookValidation.Url(validation, "url", request.Url, options.Value.AllowLoopbackHttp);
         var events = WebhookValidation.Events(validation, "events", request.Events);
-        var advertiserId = caller.IsAdmin ? request.AdvertiserId : caller.AdvertiserId;
-        if (caller.IsAdmin && request.AdvertiserId is null)
-        {
-            validation.Add("advertiserId", "'advertiserId' is required when the admin registers a webhook.");
-        }
-        else if (!caller.IsAdmin && request.AdvertiserId is { } other && other != caller.AdvertiserId)
-        {
-            validation.Add("advertiserId", "'advertiserId' can only be the caller's own.");
-        }
-        else if (caller.IsAdmin && await grains.GetGrain<IAdvertiserGrain>(advertiserId!.Value).GetAsync() is null)
-        {
-            validation.Add("advertiserId", "No advertiser has this id.");
-        }
-
+        var advertiserId = await validation.OwnerAsync(caller, request.AdvertiserId, grains, "registers a webhook");
         if (!validation.IsValid)
         {
             return TypedResults.ValidationProblem(validation.Errors);
