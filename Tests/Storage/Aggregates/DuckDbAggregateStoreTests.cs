@@ -179,26 +179,18 @@ public sealed class DuckDbAggregateStoreTests : AggregateStoreContractTests, IAs
     {
         // The schema and rows as the version before hour_counts and the ad_id index left them.
         var ad = Guid.NewGuid();
-        Directory.CreateDirectory(_directory);
-        var path = Path.Combine(_directory, "before-rollup.duckdb");
-        await using (var old = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = Path.GetFullPath(path) }.ConnectionString))
-        {
-            await old.OpenAsync(Ct);
-            await using var command = old.CreateCommand();
-            command.CommandText = $"""
-                CREATE TABLE minute_counts (
-                    ad_id UUID NOT NULL, shard INTEGER NOT NULL, minute TIMESTAMP NOT NULL, campaign_id UUID NOT NULL,
-                    advertiser_id UUID NOT NULL, clicks BIGINT NOT NULL, impressions BIGINT NOT NULL, version BIGINT NOT NULL,
-                    PRIMARY KEY (ad_id, shard, minute));
-                CREATE TABLE latest_versions (ad_shard VARCHAR PRIMARY KEY, version BIGINT NOT NULL);
-                INSERT INTO latest_versions VALUES ('{ad}/0', 2), ('{ad}/1', 1);
-                INSERT INTO minute_counts VALUES
-                    ('{ad}', 0, TIMESTAMP '2026-03-01 10:00:00', '{ad}', '{ad}', 1, 10, 1),
-                    ('{ad}', 0, TIMESTAMP '2026-03-01 10:59:00', '{ad}', '{ad}', 2, 20, 2),
-                    ('{ad}', 1, TIMESTAMP '2026-03-01 11:00:00', '{ad}', '{ad}', 4, 40, 1);
-                """;
-            await command.ExecuteNonQueryAsync(Ct);
-        }
+        var path = await WriteOldFileAsync("before-rollup.duckdb", $"""
+            CREATE TABLE minute_counts (
+                ad_id UUID NOT NULL, shard INTEGER NOT NULL, minute TIMESTAMP NOT NULL, campaign_id UUID NOT NULL,
+                advertiser_id UUID NOT NULL, clicks BIGINT NOT NULL, impressions BIGINT NOT NULL, version BIGINT NOT NULL,
+                PRIMARY KEY (ad_id, shard, minute));
+            CREATE TABLE latest_versions (ad_shard VARCHAR PRIMARY KEY, version BIGINT NOT NULL);
+            INSERT INTO latest_versions VALUES ('{ad}/0', 2), ('{ad}/1', 1);
+            INSERT INTO minute_counts VALUES
+                ('{ad}', 0, TIMESTAMP '2026-03-01 10:00:00', '{ad}', '{ad}', 1, 10, 1),
+                ('{ad}', 0, TIMESTAMP '2026-03-01 10:59:00', '{ad}', '{ad}', 2, 20, 2),
+                ('{ad}', 1, TIMESTAMP '2026-03-01 11:00:00', '{ad}', '{ad}', 4, 40, 1);
+            """);
 
         var store = Open(path);
         var hour = new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
@@ -213,24 +205,16 @@ public sealed class DuckDbAggregateStoreTests : AggregateStoreContractTests, IAs
     {
         // The schema and rows as the version before latest_versions left them.
         var (ad, other) = (Guid.NewGuid(), Guid.NewGuid());
-        Directory.CreateDirectory(_directory);
-        var path = Path.Combine(_directory, "before.duckdb");
-        await using (var old = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = Path.GetFullPath(path) }.ConnectionString))
-        {
-            await old.OpenAsync(Ct);
-            await using var command = old.CreateCommand();
-            command.CommandText = $"""
-                CREATE TABLE minute_counts (
-                    ad_id UUID NOT NULL, shard INTEGER NOT NULL, minute TIMESTAMP NOT NULL, campaign_id UUID NOT NULL,
-                    advertiser_id UUID NOT NULL, clicks BIGINT NOT NULL, impressions BIGINT NOT NULL, version BIGINT NOT NULL,
-                    PRIMARY KEY (ad_id, shard, minute));
-                INSERT INTO minute_counts VALUES
-                    ('{ad}', 0, TIMESTAMP '2026-03-01 10:00:00', '{other}', '{other}', 1, 1, 7),
-                    ('{ad}', 0, TIMESTAMP '2026-03-01 10:01:00', '{other}', '{other}', 1, 1, 42),
-                    ('{ad}', 1, TIMESTAMP '2026-03-01 10:00:00', '{other}', '{other}', 1, 1, 5);
-                """;
-            await command.ExecuteNonQueryAsync(Ct);
-        }
+        var path = await WriteOldFileAsync("before.duckdb", $"""
+            CREATE TABLE minute_counts (
+                ad_id UUID NOT NULL, shard INTEGER NOT NULL, minute TIMESTAMP NOT NULL, campaign_id UUID NOT NULL,
+                advertiser_id UUID NOT NULL, clicks BIGINT NOT NULL, impressions BIGINT NOT NULL, version BIGINT NOT NULL,
+                PRIMARY KEY (ad_id, shard, minute));
+            INSERT INTO minute_counts VALUES
+                ('{ad}', 0, TIMESTAMP '2026-03-01 10:00:00', '{other}', '{other}', 1, 1, 7),
+                ('{ad}', 0, TIMESTAMP '2026-03-01 10:01:00', '{other}', '{other}', 1, 1, 42),
+                ('{ad}', 1, TIMESTAMP '2026-03-01 10:00:00', '{other}', '{other}', 1, 1, 5);
+            """);
 
         var store = Open(path);
 
@@ -263,5 +247,18 @@ public sealed class DuckDbAggregateStoreTests : AggregateStoreContractTests, IAs
         var store = DuckDbAggregateStore.Open(path ?? StorePath, NullLogger<DuckDbAggregateStore>.Instance);
         _stores.Add(store);
         return store;
+    }
+
+    /// <summary>A DuckDB file as an earlier version of the store left it, written by <paramref name="sql"/>.</summary>
+    private async Task<string> WriteOldFileAsync(string name, string sql)
+    {
+        Directory.CreateDirectory(_directory);
+        var path = Path.Combine(_directory, name);
+        await using var old = new DuckDBConnection(new DuckDBConnectionStringBuilder { DataSource = Path.GetFullPath(path) }.ConnectionString);
+        await old.OpenAsync(Ct);
+        await using var command = old.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(Ct);
+        return path;
     }
 }
