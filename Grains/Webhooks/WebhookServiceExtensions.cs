@@ -8,8 +8,8 @@ namespace Orleans.AdClicks.Webhooks;
 public static class WebhookServiceExtensions
 {
     /// <summary>
-    /// Adds the webhook options, and the HTTP client and sender that deliver: a timeout per attempt and no redirects
-    /// (a receiver may not send a delivery elsewhere). Both the Api (for its URL checks) and silos call it.
+    /// Adds the webhook options, and the HTTP client and sender that deliver: a timeout per attempt, no redirects
+    /// (a receiver may not send a delivery elsewhere) and public addresses only (<see cref="WebhookAddresses"/>). Both the Api (for its URL checks) and silos call it.
     /// </summary>
     public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
@@ -18,7 +18,11 @@ public static class WebhookServiceExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WebhookSender>();
         services.AddHttpClient(WebhookSender.ClientName, client => client.Timeout = options.Timeout)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                ConnectCallback = (context, cancellationToken) => WebhookAddresses.ConnectAsync(context, options.AllowLoopbackHttp, cancellationToken),
+            });
         return services;
     }
 }
