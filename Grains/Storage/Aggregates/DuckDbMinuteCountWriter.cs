@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.Logging;
 using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Models;
 
 namespace Orleans.AdClicks.Storage.Aggregates;
 
@@ -179,19 +180,19 @@ internal sealed partial class DuckDbMinuteCountWriter : IMinuteCountWriter, IAsy
     {
         // Staging and merging in one transaction: a failure rolls both back and leaves staging empty.
         using var transaction = _connection.BeginTransaction();
-        var (firstMinute, lastMinute) = (DateTime.MaxValue, DateTime.MinValue);
+        var (firstMinute, lastMinute) = (DateTimeOffset.MaxValue, DateTimeOffset.MinValue);
         using (var appender = _connection.CreateAppender("minute_counts_staging"))
         {
             foreach (var write in group)
             {
                 foreach (var row in write.Rows)
                 {
-                    var minute = MinuteBucket.Of(row.Minute).UtcDateTime;
+                    var minute = MinuteBucket.Of(row.Minute);
                     (firstMinute, lastMinute) = (minute < firstMinute ? minute : firstMinute, minute > lastMinute ? minute : lastMinute);
                     appender.CreateRow()
                         .AppendValue(row.AdId)
                         .AppendValue(row.Shard)
-                        .AppendValue(minute)
+                        .AppendValue(minute.UtcDateTime)
                         .AppendValue(row.CampaignId)
                         .AppendValue(row.AdvertiserId)
                         .AppendValue(row.Clicks)
@@ -211,8 +212,8 @@ internal sealed partial class DuckDbMinuteCountWriter : IMinuteCountWriter, IAsy
         using (var rollup = _connection.CreateCommand())
         {
             rollup.CommandText = RollupSql;
-            rollup.Parameters.Add(new DuckDBParameter("from", HourOf(firstMinute)));
-            rollup.Parameters.Add(new DuckDBParameter("to", HourOf(lastMinute).AddHours(1)));
+            rollup.Parameters.Add(new DuckDBParameter("from", MinuteBucket.Truncate(firstMinute, Granularity.Hour).UtcDateTime));
+            rollup.Parameters.Add(new DuckDBParameter("to", MinuteBucket.Truncate(lastMinute, Granularity.Hour).AddHours(1).UtcDateTime));
             rollup.ExecuteNonQuery();
             rollup.Parameters.Clear();
             rollup.CommandText = ClearStagingSql;
@@ -221,8 +222,6 @@ internal sealed partial class DuckDbMinuteCountWriter : IMinuteCountWriter, IAsy
 
         transaction.Commit();
     }
-
-    private static DateTime HourOf(DateTime minute) => new(minute.Ticks - (minute.Ticks % TimeSpan.TicksPerHour), DateTimeKind.Utc);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Committed {RowCount} minute counts from {WriteCount} writes in {ElapsedMs:F1} ms")]
     private static partial void LogCommitted(ILogger logger, int rowCount, int writeCount, double elapsedMs);

@@ -172,10 +172,8 @@ public static class DuckDbSqlRenderer
             return (null, null);
         }
 
-        var first = Floor(from.UtcDateTime.AddTicks(TimeSpan.TicksPerHour - 1));
-        var end = Floor(to.UtcDateTime);
+        var first = MinuteBucket.Truncate(from.AddTicks(TimeSpan.TicksPerHour - 1), Granularity.Hour).UtcDateTime;
+        var end = MinuteBucket.Truncate(to, Granularity.Hour).UtcDateTime;
         return first < end ? (first, end) : (null, null);
-
-        static DateTime Floor(DateTime time) => new(time.Ticks - (time.Ticks % TimeSpan.TicksPerHour), DateTimeKind.Utc);
     }
 }
