@@ -1,9 +1,10 @@
+using Orleans.AdClicks.Api.InvalidTraffic;
 using Orleans.AdClicks.Api.Tokens;
 
 namespace Orleans.AdClicks.Api.Beacons;
 
 /// <summary>What the beacon handlers need, in one singleton: nothing to build per request.</summary>
-public sealed class BeaconServices(ClickTokens tokens, AdTargets targets, IClickLog clickLog, BeaconRateLimiter limiter, BeaconDeadlines deadlines, TimeProvider time)
+public sealed class BeaconServices(ClickTokens tokens, AdTargets targets, IClickLog clickLog, BeaconRateLimiter limiter, BeaconDeadlines deadlines, InvalidTrafficRules invalidTraffic, TimeProvider time)
 {
     public ClickTokens Tokens { get; } = tokens;
 
@@ -16,4 +17,6 @@ public sealed class BeaconServices(ClickTokens tokens, AdTargets targets, IClick
     public TimeProvider Time { get; } = time;
 
     public BeaconDeadlines Deadlines { get; } = deadlines;
+
+    public InvalidTrafficRules InvalidTraffic { get; } = invalidTraffic;
 }

@@ -68,7 +68,7 @@ public static class BeaconsApi
 
         try
         {
-            await services.ClickLog.AppendAsync(NewEvent(kind, token, context, services.Time.GetUtcNow()), deadline);
+            await services.ClickLog.AppendAsync(NewEvent(kind, token, context, services), deadline);
         }
         catch (Exception ex) when (ex is OperationCanceledException or ClickLogUnavailableException)
         {
@@ -78,17 +78,15 @@ public static class BeaconsApi
         return (null, targetUrl);
     }
 
-    private static AdEvent NewEvent(AdEventKind kind, ClickToken token, HttpContext context, DateTimeOffset now) => new(
-        kind,
-        token.ImpressionId,
-        token.AdId,
-        token.CampaignId,
-        now,
-        token.IssuedAt,
-        token.ExpiresAt,
-        Billable: !token.IsExpiredAt(now),
-        UserAgent: Truncate(context.Request.Headers.UserAgent.ToString(), 512),
-        ClientIp: ClientAddress.Truncate(context.Connection.RemoteIpAddress));
+    private static AdEvent NewEvent(AdEventKind kind, ClickToken token, HttpContext context, BeaconServices services)
+    {
+        var now = services.Time.GetUtcNow();
+        var userAgent = Truncate(context.Request.Headers.UserAgent.ToString(), 512);
+        var clientIp = ClientAddress.Truncate(context.Connection.RemoteIpAddress);
+        var invalid = services.InvalidTraffic.Classify(kind, token, userAgent, clientIp, now);
+        return new(kind, token.ImpressionId, token.AdId, token.CampaignId, now, token.IssuedAt, token.ExpiresAt,
+            Billable: invalid == InvalidTrafficReason.None, userAgent, clientIp, invalid);
+    }
 
     private static ProblemHttpResult Unavailable() => TypedResults.Problem(
         statusCode: StatusCodes.Status503ServiceUnavailable, title: "Try again",

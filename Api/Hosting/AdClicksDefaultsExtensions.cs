@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 using Orleans.AdClicks.Api.Beacons;
 using Orleans.AdClicks.Api.Beacons.EventHubs;
+using Orleans.AdClicks.Api.InvalidTraffic;
 using Orleans.AdClicks.Api.Tokens;
 using Microsoft.Extensions.Options;
 using Orleans.AdClicks.Hosting;
@@ -44,6 +45,7 @@ public static class AdClicksDefaultsExtensions
         services.AddSingleton<ClickTokens>();
         services.AddSingleton<AdTargets>();
         services.AddSingleton<BeaconDeadlines>();
+        services.AddInvalidTraffic();
         services.AddSingleton<BeaconServices>();
         services.AddSingleton(sp => new HotAds(
             sp.GetRequiredService<IOptions<ClickLogOptions>>().Value.HotAdSettings(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<HotAds>>()));

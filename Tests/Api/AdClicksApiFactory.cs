@@ -46,6 +46,17 @@ public sealed class AdClicksApiFactory(
         ["AdClicks:RateLimits:BeaconBurst"] = "1000000",
     };
 
+    /// <summary>
+    /// The invalid-traffic rules that tests' quick bursts from one loopback address would trip, off;
+    /// InvalidTrafficTests turn them on.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> LenientInvalidTraffic = new Dictionary<string, string>
+    {
+        ["AdClicks:InvalidTraffic:MinClickDelay"] = "00:00:00",
+        ["AdClicks:InvalidTraffic:AdClickLimit"] = "0",
+        ["AdClicks:InvalidTraffic:CampaignClickLimit"] = "0",
+    };
+
     public string DataDirectory { get; } = dataDirectory;
 
     /// <summary>Adds logging providers of a test's own, e.g. a log collector.</summary>
@@ -82,7 +93,7 @@ public sealed class AdClicksApiFactory(
         builder.UseSetting("AdClicks:Cluster:SiloPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("AdClicks:Cluster:GatewayPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
         // Tests drive bursts from one loopback address; RateLimitTests configure low limits of their own.
-        foreach (var (key, value) in UnlimitedRates)
+        foreach (var (key, value) in UnlimitedRates.Concat(LenientInvalidTraffic))
         {
             builder.UseSetting(key, value);
         }

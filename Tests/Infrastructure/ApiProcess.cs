@@ -27,6 +27,7 @@ public sealed class ApiProcess : IAsyncDisposable
                 ["Logging:LogLevel:Default"] = "Warning",
             },
             Api.AdClicksApiFactory.UnlimitedRates,
+            Api.AdClicksApiFactory.LenientInvalidTraffic,
             settings);
         _host = new HostProcess("Orleans.AdClicks.Api", environment, new Uri(BaseAddress, "/health/ready"));
     }
