@@ -23,6 +23,22 @@ public static class InvalidTraffic
     /// <summary>Whether <paramref name="reason"/> is one this version knows.</summary>
     public static bool IsKnown(InvalidTrafficReason reason) => Enum.IsDefined(reason);
 
+    /// <summary>The reason named <paramref name="name"/> as <see cref="ApiName"/> writes it.</summary>
+    public static bool TryParseApiName(string name, out InvalidTrafficReason reason)
+    {
+        foreach (var candidate in Reasons)
+        {
+            if (ApiName(candidate) == name)
+            {
+                reason = candidate;
+                return true;
+            }
+        }
+
+        reason = InvalidTrafficReason.None;
+        return false;
+    }
+
     /// <summary>The reason's name in the API: camel case, e.g. "knownCrawler".</summary>
     public static string ApiName(InvalidTrafficReason reason) => reason switch
     {

@@ -24,7 +24,7 @@ public sealed class AdEventWireTests
     [Fact]
     public void Decode_EveryFieldOfEncoded_RoundTrips()
     {
-        var impression = Click with { Kind = AdEventKind.Impression, Billable = false, UserAgent = null, ClientIp = null };
+        var impression = Click with { Kind = AdEventKind.Impression, Billable = false, Invalid = InvalidTrafficReason.KnownCrawler, UserAgent = null, ClientIp = null };
 
         var decoded = AdEventWire.DecodeBatch(AdEventWire.EncodeBatch(StreamKey, [Click, impression]));
         var single = AdEventWire.TryDecode(AdEventWire.Encode(Click), out var one, out _);
@@ -90,6 +90,8 @@ public sealed class AdEventWireTests
     [InlineData("billable", "yes", AdEventRejectReason.Malformed)]
     [InlineData("kind", "view", AdEventRejectReason.InvalidField)]
     [InlineData("impressionId", "00000000-0000-0000-0000-000000000000", AdEventRejectReason.InvalidField)]
+    [InlineData("invalid", "clickFarm", AdEventRejectReason.InvalidField)]
+    [InlineData("invalid", "tooEarly", AdEventRejectReason.InvalidField)]
     public void TryDecode_BadField_RefusedWithReasonNamingIt(string field, string? value, AdEventRejectReason reason)
     {
         var json = Json(o =>
@@ -145,6 +147,33 @@ public sealed class AdEventWireTests
         Assert.Null(decoded.StreamKey);
         Assert.Empty(decoded.Events);
         Assert.Equal(reason, Assert.Single(decoded.Rejections).Reason);
+    }
+
+    public static TheoryData<InvalidTrafficReason> Reasons() => [.. InvalidTraffic.Reasons];
+
+    [Theory]
+    [MemberData(nameof(Reasons))]
+    public void Decode_InvalidEvent_ItsReasonRoundTrips(InvalidTrafficReason reason)
+    {
+        var invalid = Click with { Billable = false, Invalid = reason };
+
+        var json = JsonNode.Parse(AdEventWire.Encode(invalid))!.AsObject();
+        var decoded = AdEventWire.TryDecode(AdEventWire.Encode(invalid), out var e, out _);
+
+        Assert.True(decoded);
+        Assert.Equal(invalid, e);
+        Assert.Equal(InvalidTraffic.ApiName(reason), (string)json["invalid"]!);
+    }
+
+    [Fact]
+    public void TryDecode_NotBillableWithoutAReason_AnExpiredToken()
+    {
+        var json = Json(o => o["billable"] = false);
+
+        var decoded = AdEventWire.TryDecode(Encoding.UTF8.GetBytes(json), out var e, out _);
+
+        Assert.True(decoded);
+        Assert.Equal(InvalidTrafficReason.ExpiredToken, e!.Invalid);
     }
 
     private static string Json(Action<JsonObject> change)

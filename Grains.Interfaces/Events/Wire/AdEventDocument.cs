@@ -24,6 +24,9 @@ internal sealed class AdEventDocument
 
     public bool? Billable { get; set; }
 
+    /// <summary>The invalid-traffic reason ("knownCrawler", ...); absent when billable, and from older producers.</summary>
+    public string? Invalid { get; set; }
+
     public string? UserAgent { get; set; }
 
     public string? ClientIp { get; set; }

@@ -216,6 +216,19 @@ public static class AdEventWire
             return false;
         }
 
+        var invalid = InvalidTrafficReason.None;
+        if (document.Invalid is { } name && !InvalidTraffic.TryParseApiName(name, out invalid))
+        {
+            rejection = new AdEventRejection(AdEventRejectReason.InvalidField, $"\"invalid\" \"{name}\" is no invalid-traffic reason this consumer knows.", index);
+            return false;
+        }
+
+        if (document.Billable!.Value && invalid != InvalidTrafficReason.None)
+        {
+            rejection = new AdEventRejection(AdEventRejectReason.InvalidField, "A billable event has no \"invalid\" reason.", index);
+            return false;
+        }
+
         adEvent = new AdEvent(
             kind,
             document.ImpressionId!.Value,
@@ -226,7 +239,8 @@ public static class AdEventWire
             document.TokenExpiresAt!.Value.ToUniversalTime(),
             document.Billable!.Value,
             document.UserAgent,
-            document.ClientIp);
+            document.ClientIp,
+            InvalidTraffic.Of(document.Billable!.Value, invalid));
         rejection = default;
         return true;
     }
@@ -255,5 +269,6 @@ public static class AdEventWire
         Billable = e.Billable,
         UserAgent = e.UserAgent,
         ClientIp = e.ClientIp,
+        Invalid = e.ReasonOf() is var reason and not InvalidTrafficReason.None ? InvalidTraffic.ApiName(reason) : null,
     };
 }

@@ -11,6 +11,9 @@ internal static class RawClickEntity
     public const string EventTime = nameof(EventTime);
     public const string Billable = nameof(Billable);
 
+    /// <summary>The invalid-traffic reason as its number; absent in entities written before reasons.</summary>
+    public const string InvalidReason = nameof(InvalidReason);
+
     /// <summary>Which insert attempt wrote the entity, so a retry can tell its own lost-answer write from a duplicate.</summary>
     public const string WriteId = nameof(WriteId);
 
@@ -26,6 +29,7 @@ internal static class RawClickEntity
             [nameof(AdEvent.TokenIssuedAt)] = e.TokenIssuedAt,
             [nameof(AdEvent.TokenExpiresAt)] = e.TokenExpiresAt,
             [Billable] = e.Billable,
+            [InvalidReason] = (int)e.ReasonOf(),
         };
 
         // Table Storage has no null property: an absent one reads back as null.
@@ -41,6 +45,10 @@ internal static class RawClickEntity
 
         return entity;
     }
+
+    /// <summary>Why the entity's event is invalid traffic, None when billable; older entities say only "not billable".</summary>
+    public static InvalidTrafficReason ReasonOf(TableEntity entity) =>
+        InvalidTraffic.Of(entity.GetBoolean(Billable) == true, (InvalidTrafficReason)(entity.GetInt32(InvalidReason) ?? 0));
 
     public static AdEventKind KindOf(TableEntity entity) => Enum.Parse<AdEventKind>(entity.GetString(Kind));
 

@@ -11,7 +11,8 @@ namespace Orleans.AdClicks.Storage.RawClicks;
 /// little-endian. The marker lets a replay find the next record after a damaged one; segments written
 /// before it (the same frame without the marker) still read. The marker's value is far above any body
 /// length, so the two frames never look alike.
-/// Body: version, kind, flags (1 = billable), impression id, ad id, campaign id, shard, timestamp,
+/// Body: version, kind, flags (bit 0 billable, bits 1-7 the invalid-traffic reason; 0 there in records written
+/// before reasons, read as an expired token when not billable), impression id, ad id, campaign id, shard, timestamp,
 /// token issued-at, token expires-at (UTC ticks), user agent, client ip (i32 UTF-8 length or -1 for null, bytes).
 /// </summary>
 internal static class RawClickRecordCodec
@@ -39,7 +40,7 @@ internal static class RawClickRecordCodec
         BinaryPrimitives.WriteInt32LittleEndian(frame, bodyLength);
         body[0] = Version;
         body[1] = (byte)e.Kind;
-        body[2] = e.Billable ? (byte)1 : (byte)0;
+        body[2] = (byte)((e.Billable ? 1 : 0) | ((byte)e.Invalid << 1));
         e.ImpressionId.TryWriteBytes(body[3..]);
         e.AdId.TryWriteBytes(body[19..]);
         e.CampaignId.TryWriteBytes(body[35..]);
@@ -97,7 +98,8 @@ internal static class RawClickRecordCodec
         var body = rest[..bodyLength];
         if (BinaryPrimitives.ReadUInt32LittleEndian(rest[bodyLength..]) != Crc32.HashToUInt32(body)
             || body[0] != Version
-            || !Enum.IsDefined((AdEventKind)body[1]))
+            || !Enum.IsDefined((AdEventKind)body[1])
+            || !InvalidTraffic.IsKnown((InvalidTrafficReason)(body[2] >> 1)))
         {
             return RecordRead.Invalid;
         }
@@ -117,9 +119,10 @@ internal static class RawClickRecordCodec
             ReadTime(body[55..]),
             ReadTime(body[63..]),
             ReadTime(body[71..]),
-            body[2] == 1,
+            (body[2] & 1) == 1,
             userAgent,
-            clientIp);
+            clientIp,
+            InvalidTraffic.Of((body[2] & 1) == 1, (InvalidTrafficReason)(body[2] >> 1)));
         length = (marked ? 4 : 0) + 4 + bodyLength + 4;
         return RecordRead.Record;
     }

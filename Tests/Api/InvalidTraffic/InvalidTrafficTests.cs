@@ -5,7 +5,7 @@ using Orleans.AdClicks.Tests.Api;
 using Orleans.AdClicks.Tests.Infrastructure;
 using Orleans.AdClicks.Tokens;
 
-namespace Orleans.AdClicks.Tests.InvalidTraffic;
+namespace Orleans.AdClicks.Tests.Api.InvalidTraffic;
 
 /// <summary>Each rule through the real Api: the beacon answers as always, the click is kept and never billed.</summary>
 public sealed class InvalidTrafficTests

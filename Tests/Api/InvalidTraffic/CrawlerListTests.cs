@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Orleans.AdClicks.Api.InvalidTraffic;
 
-namespace Orleans.AdClicks.Tests.InvalidTraffic;
+namespace Orleans.AdClicks.Tests.Api.InvalidTraffic;
 
 public sealed class CrawlerListTests
 {

@@ -1,6 +1,6 @@
 using Orleans.AdClicks.Api.InvalidTraffic;
 
-namespace Orleans.AdClicks.Tests.InvalidTraffic;
+namespace Orleans.AdClicks.Tests.Api.InvalidTraffic;
 
 public sealed class ClickWindowsTests
 {

@@ -1,0 +1,67 @@
+using System.Buffers;
+using Azure.Data.Tables;
+using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Storage.RawClicks;
+
+namespace Orleans.AdClicks.Tests.Storage.RawClicks;
+
+public sealed class RawClickRecordCodecTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 7, TimeSpan.Zero);
+
+    private static readonly AdEvent Click = new(
+        AdEventKind.Click, Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Now, Now.AddMinutes(-1), Now.AddDays(1),
+        Billable: true, "Mozilla/5.0", "203.0.113.0");
+
+    public static TheoryData<InvalidTrafficReason> Reasons() => [.. Enum.GetValues<InvalidTrafficReason>()];
+
+    [Theory]
+    [MemberData(nameof(Reasons))]
+    public void TryReadAt_WrittenEvent_ItsVerdictRoundTrips(InvalidTrafficReason reason)
+    {
+        var written = Click with { Billable = reason == InvalidTrafficReason.None, Invalid = reason };
+
+        var read = RoundTrip(Write(written));
+
+        Assert.Equal(written, read);
+    }
+
+    [Fact]
+    public void TryReadAt_NotBillableRecordOfBeforeReasons_AnExpiredToken()
+    {
+        var bytes = Write(Click with { Billable = false });
+        Assert.Equal(0, bytes[8 + 2] & 0xFE);
+
+        var read = RoundTrip(bytes);
+
+        Assert.False(read.Billable);
+        Assert.Equal(InvalidTrafficReason.ExpiredToken, read.Invalid);
+    }
+
+    [Fact]
+    public void Entity_InvalidEvent_KeepsItsReasonAndOlderEntitiesReadAsExpired()
+    {
+        var entity = RawClickEntity.From(Click with { Billable = false, Invalid = InvalidTrafficReason.AddressFlood }, 0, "p");
+        var older = new TableEntity("p", "r") { [RawClickEntity.Billable] = false };
+        var billable = RawClickEntity.From(Click, 0, "p");
+
+        Assert.Equal(InvalidTrafficReason.AddressFlood, RawClickEntity.ReasonOf(entity));
+        Assert.Equal(InvalidTrafficReason.ExpiredToken, RawClickEntity.ReasonOf(older));
+        Assert.Equal(InvalidTrafficReason.None, RawClickEntity.ReasonOf(billable));
+    }
+
+    private static byte[] Write(AdEvent e)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        RawClickRecordCodec.Write(buffer, new AdKey(e.AdId, 0), e);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static AdEvent RoundTrip(byte[] bytes)
+    {
+        var scratch = Array.Empty<byte>();
+        using var stream = new MemoryStream(bytes);
+        Assert.Equal(RecordRead.Record, RawClickRecordCodec.TryReadAt(stream, 0, ref scratch, out _, out _, out var e));
+        return e!;
+    }
+}
