@@ -275,6 +275,11 @@ public static class BeaconAllocationBenchmark
                 builder.UseSetting($"AdClicks:RateLimits:{limit}Burst", "100000000");
             }
 
+            // One address clicks at once after placement: the delay and flood rules are off, the crawler rule runs.
+            builder.UseSetting("AdClicks:InvalidTraffic:MinClickDelay", "00:00:00");
+            builder.UseSetting("AdClicks:InvalidTraffic:AdClickLimit", "0");
+            builder.UseSetting("AdClicks:InvalidTraffic:CampaignClickLimit", "0");
+
             if (instantClickLog)
             {
                 builder.ConfigureTestServices(s => s.AddSingleton<IClickLog>(new InstantClickLog()));

@@ -40,6 +40,12 @@ public static class ApiHost
             settings[$"AdClicks:RateLimits:{limit}Burst"] = "100000000";
         }
 
+        // Load comes from one address at once after placement, so the delay and flood rules are off and every
+        // click stays billable (the counts are checked exactly); the crawler rule runs, its cost measured.
+        settings["AdClicks:InvalidTraffic:MinClickDelay"] = "00:00:00";
+        settings["AdClicks:InvalidTraffic:AdClickLimit"] = "0";
+        settings["AdClicks:InvalidTraffic:CampaignClickLimit"] = "0";
+
         if (cluster is not null)
         {
             cluster.CreateTopic("clicks", partitions, replicationFactor: 3);
