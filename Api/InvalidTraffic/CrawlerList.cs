@@ -13,6 +13,8 @@ public sealed class CrawlerList
     // A pathological backtracking pattern cannot hold a beacon: past this the user agent is taken as no crawler.
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
 
+    private const string WarmUpUserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
     private const string AutomataSizeKey = "REGEX_NONBACKTRACKING_MAX_AUTOMATA_SIZE";
 
     private readonly Regex[] _matchers;
@@ -85,6 +87,12 @@ public sealed class CrawlerList
         }
 
         Regex[] matchers = [.. new[] { Linear(linear), Alternation(backtracking, RegexOptions.None) }.OfType<Regex>()];
+        foreach (var matcher in matchers)
+        {
+            // The non-backtracking engine builds its automaton lazily; the first match pays ~100 ms, here, not in a beacon.
+            matcher.IsMatch(WarmUpUserAgent);
+        }
+
         return new CrawlerList(matchers, linear.Count + backtracking.Count, rejected, cacheSize);
     }
 

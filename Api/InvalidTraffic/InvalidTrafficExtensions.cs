@@ -10,6 +10,8 @@ public static class InvalidTrafficExtensions
                 $"{InvalidTrafficOptions.Section}:CrawlerListPath names no file (it defaults to the crawler-user-agents.json shipped with the Api).")
             .ValidateOnStart();
         services.AddSingleton<InvalidTrafficRules>();
+        // Loaded as the host starts, so no beacon waits for the list and a bad one fails the start.
+        services.AddHostedService(sp => sp.GetRequiredService<InvalidTrafficRules>());
         return services;
     }
 }

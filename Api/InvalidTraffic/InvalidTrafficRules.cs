@@ -10,7 +10,7 @@ namespace Orleans.AdClicks.Api.InvalidTraffic;
 /// Decides, once per event at its beacon, whether it is invalid traffic and why. The verdict is stamped on the
 /// event, so counting, recounting and reconciliation all apply the rules that held when it arrived.
 /// </summary>
-public sealed partial class InvalidTrafficRules : IDisposable
+public sealed partial class InvalidTrafficRules : IHostedService, IDisposable
 {
     private readonly IOptionsMonitor<InvalidTrafficOptions> _options;
     private readonly ILogger<InvalidTrafficRules> _logger;
@@ -91,6 +91,10 @@ public sealed partial class InvalidTrafficRules : IDisposable
 
         return InvalidTrafficReason.None;
     }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public void Dispose()
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.AdClicks.Tests.Api;
@@ -98,6 +99,32 @@ public sealed class InvalidTrafficTests
 
         await ApiScenario.WaitForTotalsAsync(advertiser, firstAd, (2, 0));
         await ApiScenario.WaitForTotalsAsync(advertiser, secondAd, (1, 0));
+    }
+
+    [Fact]
+    public async Task Clicks_Invalid_NeverSpendTheBudget()
+    {
+        await using var api = Start([]);
+        var scenario = new ApiScenario(api.Factory);
+        var (_, advertiser) = await scenario.CreateAdvertiserAsync();
+        var created = await advertiser.PostAsJsonAsync("/api/campaigns", new { name = "Small", totalClickBudget = 2 }, TestContext.Current.CancellationToken);
+        var campaignId = (await ApiScenario.JsonAsync(created)).GetProperty("id").GetGuid();
+        var adId = await ApiScenario.CreateAdAsync(advertiser, campaignId);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await ClickAsync(scenario, Token(adId, campaignId), Googlebot);
+        }
+
+        await scenario.ClickAsync(Token(adId, campaignId));
+
+        await ApiScenario.WaitForTotalsAsync(advertiser, adId, (1, 0));
+        var budget = await Eventually.MatchesAsync(
+            async () => (await ApiScenario.JsonAsync(await advertiser.GetAsync($"/api/analytics/campaigns/{campaignId}?granularity=day", TestContext.Current.CancellationToken))).GetProperty("budget"),
+            b => b.GetProperty("spentClicks").GetInt64() > 0);
+        var campaign = await ApiScenario.JsonAsync(await advertiser.GetAsync($"/api/campaigns/{campaignId}", TestContext.Current.CancellationToken));
+        Assert.Equal(1, budget.GetProperty("spentClicks").GetInt64());
+        Assert.Equal("active", campaign.GetProperty("status").GetString());
     }
 
     [Fact]
