@@ -14,7 +14,7 @@ public sealed class InvalidTrafficOptions
     public string? CrawlerListPath { get; set; }
 
     /// <summary>User agents whose crawler verdict is remembered.</summary>
-    [Range(1, 10_000_000)]
+    [Range(100, 10_000_000)]
     public int CrawlerCacheSize { get; set; } = 100_000;
 
     /// <summary>A click sooner than this after its token was issued is too early; zero turns the rule off.</summary>
@@ -36,7 +36,7 @@ public sealed class InvalidTrafficOptions
     public TimeSpan CampaignWindow { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>(address, ad) and (address, campaign) pairs each flood table tracks; the least recently clicked are forgotten.</summary>
-    [Range(1, 100_000_000)]
+    [Range(100, 100_000_000)]
     public int FloodTableSize { get; set; } = 200_000;
 
     /// <summary>The list shipped with the Api, copied beside its assembly.</summary>
