@@ -14,12 +14,14 @@ dotnet build -c Release -v q Orleans.AdClicks.sln >/dev/null
 cleanup() { kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-# Limits far above the load, so the limiter is measured but never refuses one client sending everything.
+# Limits far above the load, so the limiter is measured but never refuses one client sending everything; the click
+# delay and flood rules off for the same reason (one loopback address clicks at once).
 ASPNETCORE_ENVIRONMENT=Production AdClicks__DataDirectory="$work/data" \
   AdClicks__RateLimits__ApiPermitsPerSecond=100000000 AdClicks__RateLimits__ApiBurst=100000000 \
   AdClicks__RateLimits__BeaconPermitsPerSecond=100000000 AdClicks__RateLimits__BeaconBurst=100000000 \
   AdClicks__RateLimits__PlacementPermitsPerSecond=100000000 AdClicks__RateLimits__PlacementBurst=100000000 \
   AdClicks__RateLimits__ApiAddressPermitsPerSecond=100000000 AdClicks__RateLimits__ApiAddressBurst=100000000 \
+  AdClicks__InvalidTraffic__MinClickDelay=00:00:00 AdClicks__InvalidTraffic__AdClickLimit=0 AdClicks__InvalidTraffic__CampaignClickLimit=0 \
   dotnet run -c Release --no-build --no-launch-profile --project Api --urls http://127.0.0.1:5000 > "$work/api.log" 2>&1 &
 dotnet run -c Release --no-build --project Benchmarks -- baseline-server --urls http://127.0.0.1:5100 > "$work/baseline.log" 2>&1 &
 for _ in $(seq 1 120); do curl -sf http://127.0.0.1:5000/health/ready >/dev/null && curl -s -o /dev/null http://127.0.0.1:5100/c/x && break; sleep 1; done

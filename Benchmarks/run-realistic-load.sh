@@ -45,7 +45,8 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; w
 trap cleanup EXIT
 
 # A signing key for this run only, so tokens can be minted offline; limits far above the load, so the limiters
-# run on each request but never refuse one client sending everything.
+# run on each request but never refuse one client sending everything. The click delay and flood rules are off for
+# the same reason (one loopback address clicks at once); the crawler rule runs.
 signing_key="bench:$(head -c 32 /dev/urandom | base64 -w0)"
 (cd Api && exec env ASPNETCORE_ENVIRONMENT=Production AdClicks__DataDirectory="$work/data" AdClicks__Tokens__SigningKeys__0="$signing_key" \
   AdClicks__Cluster__SiloPort="$(free_port)" AdClicks__Cluster__GatewayPort="$(free_port)" \
@@ -53,6 +54,7 @@ signing_key="bench:$(head -c 32 /dev/urandom | base64 -w0)"
   AdClicks__RateLimits__BeaconPermitsPerSecond=100000000 AdClicks__RateLimits__BeaconBurst=100000000 \
   AdClicks__RateLimits__PlacementPermitsPerSecond=100000000 AdClicks__RateLimits__PlacementBurst=100000000 \
   AdClicks__RateLimits__ApiAddressPermitsPerSecond=100000000 AdClicks__RateLimits__ApiAddressBurst=100000000 \
+  AdClicks__InvalidTraffic__MinClickDelay=00:00:00 AdClicks__InvalidTraffic__AdClickLimit=0 AdClicks__InvalidTraffic__CampaignClickLimit=0 \
   dotnet bin/Release/net10.0/Orleans.AdClicks.Api.dll --urls "$api_url") > "$work/api.log" 2>&1 &
 api_pid=$!; pids+=("$api_pid")
 (exec dotnet Benchmarks/bin/Release/net10.0/Orleans.AdClicks.Benchmarks.dll baseline-server --urls "$bare_url") > "$work/bare.log" 2>&1 &
