@@ -1,10 +1,13 @@
 using Orleans.AdClicks.Api.InvalidTraffic;
+using Orleans.AdClicks.Enrichment;
 using Orleans.AdClicks.Api.Tokens;
 
 namespace Orleans.AdClicks.Api.Beacons;
 
 /// <summary>What the beacon handlers need, in one singleton: nothing to build per request.</summary>
-public sealed class BeaconServices(ClickTokens tokens, AdTargets targets, IClickLog clickLog, BeaconRateLimiter limiter, BeaconDeadlines deadlines, InvalidTrafficRules invalidTraffic, TimeProvider time)
+public sealed class BeaconServices(
+    ClickTokens tokens, AdTargets targets, IClickLog clickLog, BeaconRateLimiter limiter, BeaconDeadlines deadlines,
+    InvalidTrafficRules invalidTraffic, EventEnricher enricher, TimeProvider time)
 {
     public ClickTokens Tokens { get; } = tokens;
 
@@ -19,4 +22,6 @@ public sealed class BeaconServices(ClickTokens tokens, AdTargets targets, IClick
     public BeaconDeadlines Deadlines { get; } = deadlines;
 
     public InvalidTrafficRules InvalidTraffic { get; } = invalidTraffic;
+
+    public EventEnricher Enricher { get; } = enricher;
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Orleans.AdClicks.Api.Hosting;
 using Orleans.AdClicks.Api.Tokens;
+using Orleans.AdClicks.Enrichment;
 using Orleans.AdClicks.Events;
 using Orleans.AdClicks.Tokens;
 
@@ -78,14 +79,21 @@ public static class BeaconsApi
         return (null, targetUrl);
     }
 
+    /// <summary>
+    /// The event, classified and enriched once here: the country from the full address, which the event then keeps
+    /// only truncated.
+    /// </summary>
     private static AdEvent NewEvent(AdEventKind kind, ClickToken token, HttpContext context, BeaconServices services)
     {
         var now = services.Time.GetUtcNow();
         var userAgent = Truncate(context.Request.Headers.UserAgent.ToString(), 512);
-        var clientIp = ClientAddress.Truncate(context.Connection.RemoteIpAddress);
+        var client = context.Connection.RemoteIpAddress;
+        var clientIp = ClientAddress.Truncate(client);
         var invalid = services.InvalidTraffic.Classify(kind, token, userAgent, clientIp, now);
+        var enrichment = services.Enricher.Enrich(userAgent, client);
         return new(kind, token.ImpressionId, token.AdId, token.CampaignId, now, token.IssuedAt, token.ExpiresAt,
-            Billable: invalid == InvalidTrafficReason.None, userAgent, clientIp, invalid);
+            Billable: invalid == InvalidTrafficReason.None, userAgent, clientIp, invalid,
+            enrichment.Device, enrichment.Browser, enrichment.Os, enrichment.Country);
     }
 
     private static ProblemHttpResult Unavailable() => TypedResults.Problem(

@@ -5,6 +5,7 @@ using Orleans.AdClicks.Api.Beacons.EventHubs;
 using Orleans.AdClicks.Api.InvalidTraffic;
 using Orleans.AdClicks.Api.Tokens;
 using Microsoft.Extensions.Options;
+using Orleans.AdClicks.Enrichment;
 using Orleans.AdClicks.Hosting;
 using Orleans.AdClicks.Streaming;
 
@@ -46,6 +47,7 @@ public static class AdClicksDefaultsExtensions
         services.AddSingleton<AdTargets>();
         services.AddSingleton<BeaconDeadlines>();
         services.AddInvalidTraffic();
+        services.AddEventEnrichment();
         services.AddSingleton<BeaconServices>();
         services.AddSingleton(sp => new HotAds(
             sp.GetRequiredService<IOptions<ClickLogOptions>>().Value.HotAdSettings(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<HotAds>>()));

@@ -30,4 +30,13 @@ internal sealed class AdEventDocument
     public string? UserAgent { get; set; }
 
     public string? ClientIp { get; set; }
+
+    // Optional: enriched at the beacon; another producer's events may come without them.
+    public string? Device { get; set; }
+
+    public string? Browser { get; set; }
+
+    public string? Os { get; set; }
+
+    public string? Country { get; set; }
 }

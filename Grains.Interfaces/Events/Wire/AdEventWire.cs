@@ -240,7 +240,11 @@ public static class AdEventWire
             document.Billable!.Value,
             document.UserAgent,
             document.ClientIp,
-            InvalidTraffic.Of(document.Billable!.Value, invalid));
+            InvalidTraffic.Of(document.Billable!.Value, invalid),
+            document.Device,
+            document.Browser,
+            document.Os,
+            document.Country);
         rejection = default;
         return true;
     }
@@ -270,5 +274,9 @@ public static class AdEventWire
         UserAgent = e.UserAgent,
         ClientIp = e.ClientIp,
         Invalid = e.ReasonOf() is var reason and not InvalidTrafficReason.None ? InvalidTraffic.ApiName(reason) : null,
+        Device = e.Device,
+        Browser = e.Browser,
+        Os = e.Os,
+        Country = e.Country,
     };
 }

@@ -43,12 +43,25 @@ internal static class RawClickEntity
             entity[nameof(AdEvent.ClientIp)] = e.ClientIp;
         }
 
+        SetIfPresent(entity, nameof(AdEvent.Device), e.Device);
+        SetIfPresent(entity, nameof(AdEvent.Browser), e.Browser);
+        SetIfPresent(entity, nameof(AdEvent.Os), e.Os);
+        SetIfPresent(entity, nameof(AdEvent.Country), e.Country);
+
         return entity;
     }
 
     /// <summary>Why the entity's event is invalid traffic, None when billable; older entities say only "not billable".</summary>
     public static InvalidTrafficReason ReasonOf(TableEntity entity) =>
         InvalidTraffic.Of(entity.GetBoolean(Billable) == true, (InvalidTrafficReason)(entity.GetInt32(InvalidReason) ?? 0));
+
+    private static void SetIfPresent(TableEntity entity, string name, string? value)
+    {
+        if (value is not null)
+        {
+            entity[name] = value;
+        }
+    }
 
     public static AdEventKind KindOf(TableEntity entity) => Enum.Parse<AdEventKind>(entity.GetString(Kind));
 

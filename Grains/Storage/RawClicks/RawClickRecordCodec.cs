@@ -13,14 +13,16 @@ namespace Orleans.AdClicks.Storage.RawClicks;
 /// length, so the two frames never look alike.
 /// Body: version, kind, flags (bit 0 billable, bits 1-7 the invalid-traffic reason; 0 there in records written
 /// before reasons, read as an expired token when not billable), impression id, ad id, campaign id, shard, timestamp,
-/// token issued-at, token expires-at (UTC ticks), user agent, client ip (i32 UTF-8 length or -1 for null, bytes).
+/// token issued-at, token expires-at (UTC ticks), user agent, client ip (i32 UTF-8 length or -1 for null, bytes);
+/// version 2 appends device, browser, OS and country as texts the same way (version 1 reads them as null).
 /// </summary>
 internal static class RawClickRecordCodec
 {
     /// <summary>"ACR\xA5" on disk.</summary>
     public const uint SyncMarker = 0xA552_4341;
 
-    private const byte Version = 1;
+    private const byte Version = 2;
+    private const byte VersionWithoutEnrichment = 1;
     private const int FixedBodyLength = 3 + 3 * 16 + 4 + 3 * 8;
     private const int MaxBodyLength = 64 * 1024;
 
@@ -31,7 +33,12 @@ internal static class RawClickRecordCodec
     {
         var userAgent = Clip(e.UserAgent);
         var clientIp = Clip(e.ClientIp);
-        var bodyLength = FixedBodyLength + TextLength(userAgent) + TextLength(clientIp);
+        var device = Clip(e.Device);
+        var browser = Clip(e.Browser);
+        var os = Clip(e.Os);
+        var country = Clip(e.Country);
+        var bodyLength = FixedBodyLength + TextLength(userAgent) + TextLength(clientIp)
+            + TextLength(device) + TextLength(browser) + TextLength(os) + TextLength(country);
         var record = output.GetSpan(bodyLength + 12)[..(bodyLength + 12)];
         BinaryPrimitives.WriteUInt32LittleEndian(record, SyncMarker);
         var frame = record[4..];
@@ -50,7 +57,11 @@ internal static class RawClickRecordCodec
         BinaryPrimitives.WriteInt64LittleEndian(body[71..], e.TokenExpiresAt.UtcTicks);
         var offset = FixedBodyLength;
         offset += WriteText(body[offset..], userAgent);
-        WriteText(body[offset..], clientIp);
+        offset += WriteText(body[offset..], clientIp);
+        offset += WriteText(body[offset..], device);
+        offset += WriteText(body[offset..], browser);
+        offset += WriteText(body[offset..], os);
+        WriteText(body[offset..], country);
         BinaryPrimitives.WriteUInt32LittleEndian(frame[(4 + bodyLength)..], Crc32.HashToUInt32(body));
         output.Advance(record.Length);
     }
@@ -97,7 +108,7 @@ internal static class RawClickRecordCodec
 
         var body = rest[..bodyLength];
         if (BinaryPrimitives.ReadUInt32LittleEndian(rest[bodyLength..]) != Crc32.HashToUInt32(body)
-            || body[0] != Version
+            || body[0] is not (Version or VersionWithoutEnrichment)
             || !Enum.IsDefined((AdEventKind)body[1])
             || !InvalidTraffic.IsKnown((InvalidTrafficReason)(body[2] >> 1)))
         {
@@ -106,6 +117,14 @@ internal static class RawClickRecordCodec
 
         var offset = FixedBodyLength;
         if (!TryReadText(body, ref offset, out var userAgent) || !TryReadText(body, ref offset, out var clientIp))
+        {
+            return RecordRead.Invalid;
+        }
+
+        string? device = null, browser = null, os = null, country = null;
+        if (body[0] == Version
+            && !(TryReadText(body, ref offset, out device) && TryReadText(body, ref offset, out browser)
+                && TryReadText(body, ref offset, out os) && TryReadText(body, ref offset, out country)))
         {
             return RecordRead.Invalid;
         }
@@ -122,7 +141,11 @@ internal static class RawClickRecordCodec
             (body[2] & 1) == 1,
             userAgent,
             clientIp,
-            InvalidTraffic.Of((body[2] & 1) == 1, (InvalidTrafficReason)(body[2] >> 1)));
+            InvalidTraffic.Of((body[2] & 1) == 1, (InvalidTrafficReason)(body[2] >> 1)),
+            device,
+            browser,
+            os,
+            country);
         length = (marked ? 4 : 0) + 4 + bodyLength + 4;
         return RecordRead.Record;
     }
