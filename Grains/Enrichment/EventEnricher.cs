@@ -5,9 +5,9 @@ using MaxMind.GeoIP2;
 namespace Orleans.AdClicks.Enrichment;
 
 /// <summary>What an event is enriched with once, at the beacon: low-cardinality families, never versions.</summary>
-public sealed record Enrichment(string? Device, string? Browser, string? Os, string? Country)
+public sealed record EnrichedFields(string? Device, string? Browser, string? Os, string? Country)
 {
-    public static readonly Enrichment None = new(null, null, null, null);
+    public static readonly EnrichedFields None = new(null, null, null, null);
 }
 
 /// <summary>
@@ -38,13 +38,13 @@ public sealed class EventEnricher : IDisposable
 
     private readonly UserAgentRules rules;
     private readonly DatabaseReader? countries;
-    private readonly ConcurrentLru<string, Enrichment> cache;
+    private readonly ConcurrentLru<string, EnrichedFields> cache;
 
     public EventEnricher(UserAgentRules rules, DatabaseReader? countries, int cacheCapacity)
     {
         this.rules = rules;
         this.countries = countries;
-        cache = new ConcurrentLru<string, Enrichment>(cacheCapacity);
+        cache = new ConcurrentLru<string, EnrichedFields>(cacheCapacity);
     }
 
     /// <summary>
@@ -69,20 +69,20 @@ public sealed class EventEnricher : IDisposable
         }
     }
 
-    public Enrichment Enrich(string? userAgent, IPAddress? client)
+    public EnrichedFields Enrich(string? userAgent, IPAddress? client)
     {
-        var classes = userAgent is null ? Enrichment.None : cache.GetOrAdd(userAgent, Classify);
+        var classes = userAgent is null ? EnrichedFields.None : cache.GetOrAdd(userAgent, Classify);
         var country = Country(client);
         return country is null ? classes : classes with { Country = country };
     }
 
     /// <summary>The user agent's device class, browser and OS, uncached: what a cache miss costs.</summary>
-    public Enrichment Classify(string userAgent)
+    public EnrichedFields Classify(string userAgent)
     {
         var browser = rules.Browser(userAgent);
         var os = rules.Os(userAgent);
         var device = rules.Device(userAgent);
-        return new Enrichment(DeviceClass(userAgent, browser, os, device), Cap(browser), Cap(os), null);
+        return new EnrichedFields(DeviceClass(userAgent, browser, os, device), Cap(browser), Cap(os), null);
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Hashing;
 using Azure.Data.Tables;
 using Orleans.AdClicks.Events;
 using Orleans.AdClicks.Storage.RawClicks;
@@ -12,6 +14,11 @@ public sealed class RawClickRecordCodecTests
     private static readonly AdEvent Click = new(
         AdEventKind.Click, Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Now, Now.AddMinutes(-1), Now.AddDays(1),
         Billable: true, "Mozilla/5.0", "203.0.113.0");
+
+    private static readonly AdEvent EnrichedClick = Click with
+    {
+        UserAgent = "Mozilla/5.0 (iPhone)", Device = "mobile", Browser = "Mobile Safari", Os = "iOS", Country = "DE",
+    };
 
     public static TheoryData<InvalidTrafficReason> Reasons() => [.. Enum.GetValues<InvalidTrafficReason>()];
 
@@ -50,6 +57,22 @@ public sealed class RawClickRecordCodecTests
         Assert.Equal(InvalidTrafficReason.None, RawClickEntity.ReasonOf(billable));
     }
 
+    [Fact]
+    public void TryReadAt_EnrichedRecord_KeepsDeviceBrowserOsAndCountry()
+    {
+        var read = RoundTrip(Write(EnrichedClick));
+
+        Assert.Equal(EnrichedClick, read);
+    }
+
+    [Fact]
+    public void TryReadAt_Version1RecordWithoutEnrichment_ReadsWithNullEnrichment()
+    {
+        var read = RoundTrip(AsVersion1(Write(Click)));
+
+        Assert.Equal(Click, read);
+    }
+
     private static byte[] Write(AdEvent e)
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -63,5 +86,17 @@ public sealed class RawClickRecordCodecTests
         using var stream = new MemoryStream(bytes);
         Assert.Equal(RecordRead.Record, RawClickRecordCodec.TryReadAt(stream, 0, ref scratch, out _, out _, out var e));
         return e!;
+    }
+
+    /// <summary>What version 1 wrote for the same event: the body without the four trailing null texts.</summary>
+    private static byte[] AsVersion1(byte[] version2)
+    {
+        var bodyLength = BinaryPrimitives.ReadInt32LittleEndian(version2.AsSpan(4)) - 4 * 4;
+        var record = new byte[4 + 4 + bodyLength + 4];
+        version2.AsSpan(0, 8 + bodyLength).CopyTo(record);
+        BinaryPrimitives.WriteInt32LittleEndian(record.AsSpan(4), bodyLength);
+        record[8] = 1;
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(8 + bodyLength), Crc32.HashToUInt32(record.AsSpan(8, bodyLength)));
+        return record;
     }
 }
