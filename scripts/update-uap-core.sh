@@ -9,9 +9,9 @@ trap 'rm -rf "$work"' EXIT
 (cd "$work" && npm pack --silent "uap-core@$version" >/dev/null && tar xzf "uap-core-$version.tgz")
 cp "$work/package/regexes.yaml" "$root/Grains/Enrichment/UserAgents/regexes.yaml"
 cp "$work/package/LICENSE" "$root/Grains/Enrichment/UserAgents/LICENSE-uap-core"
-# The npm package has no fixtures: they come from the same version's tag.
+# The npm package has no fixtures: they come from the same version's tag, kept gzipped (3.3 MB of text).
 for f in test_ua test_os test_device; do
-  curl -fsSL "https://raw.githubusercontent.com/ua-parser/uap-core/v$version/tests/$f.yaml" -o "$root/Tests/Enrichment/UapCore/$f.yaml"
+  curl -fsSL "https://raw.githubusercontent.com/ua-parser/uap-core/v$version/tests/$f.yaml" | gzip -9 -n > "$root/Tests/Enrichment/UapCore/$f.yaml.gz"
 done
 cp "$work/package/LICENSE" "$root/Tests/Enrichment/UapCore/LICENSE-uap-core"
 echo "uap-core $version vendored; run the UapCoreFixtureTests."
