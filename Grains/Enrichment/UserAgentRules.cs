@@ -16,7 +16,7 @@ public sealed partial class UserAgentRules
     public static readonly string DefaultPath = Path.Combine(AppContext.BaseDirectory, "Enrichment", "UserAgents", "regexes.yaml");
 
     // A pathological user agent must not hold a beacon: a rule that runs this long counts as no match.
-    private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
 
     private readonly Rule[] browsers;
     private readonly Rule[] systems;
