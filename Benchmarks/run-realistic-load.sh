@@ -8,10 +8,12 @@
 # See docs/benchmarks.md ("Realistic load"). Options (defaults):
 #   --ads 5000 --campaigns 5 --requests 2000000 --zipf 1 --duplicates 0.1
 #   --rounds 2 --connections 64 --burst-factor 5 --sustained 20s --burst 10s --warm-up 10s --think-ms 0 --probe-ms 250 --keep
+#   --user-agents Benchmarks/wrk/user-agents.txt (a User-Agent per request from the file; --user-agents '' sends none)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ads=5000; campaigns=5; requests=2000000; zipf=1; duplicates=0.1
 rounds=2; connections=64; burst_factor=5; sustained=20s; burst=10s; warm_up=10s; think_ms=0; probe_ms=250; keep=false
+user_agents=Benchmarks/wrk/user-agents.txt
 while [ $# -gt 0 ]; do
   case "$1" in
     --ads) ads=$2; shift 2 ;;
@@ -27,6 +29,7 @@ while [ $# -gt 0 ]; do
     --warm-up) warm_up=$2; shift 2 ;;
     --think-ms) think_ms=$2; shift 2 ;;
     --probe-ms) probe_ms=$2; shift 2 ;;
+    --user-agents) user_agents=$2; shift 2 ;;
     --keep) keep=true; shift ;;
     *) echo "unknown option $1 (see the head of $0)" >&2; exit 2 ;;
   esac
@@ -97,7 +100,7 @@ phase() { # label server kind round connections duration
   sample "$pid" > "$samples" & local sampler=$!
   t0=$(now_ms)
   WRK_STATE="$state" wrk -t"$threads" -c"$conns" -d"$duration" --timeout 2s --latency -s Benchmarks/wrk/realistic.lua "$url" \
-    -- "$work/requests" "$offset" "$threads" "$think_ms" > "$work/wrk-$n.txt"
+    -- "$work/requests" "$offset" "$threads" "$think_ms" "$user_agents" > "$work/wrk-$n.txt"
   t1=$(now_ms)
   sleep 0.3; kill "$sampler"; wait "$sampler" 2>/dev/null || true
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$server" "$kind" "$round" "$conns" "$offset" "$t0" "$t1" \
@@ -122,7 +125,7 @@ touch "$work/stop"; wait "$monitor_pid" || true
 
 status=0
 bench realistic-report --api "$api_url" --dir "$work" --advertiser "$ADVERTISER" --advertiser-key "$ADVERTISER_KEY" --threads "$threads" \
-  --title "Realistic load, $(date -u +%F): $ads ads in $campaigns campaigns, Zipf s = $zipf, $duplicates retries, wrk -t$threads -c$connections (burst -c$burst_connections), $sustained sustained + $burst burst, $rounds rounds, think $think_ms ms" || status=$?
+  --title "Realistic load, $(date -u +%F): $ads ads in $campaigns campaigns, Zipf s = $zipf, $duplicates retries, wrk -t$threads -c$connections (burst -c$burst_connections), $sustained sustained + $burst burst, $rounds rounds, think $think_ms ms, user agents ${user_agents:-none}" || status=$?
 if [ "$keep" = false ]; then rm -rf "$work/data" "$work"/requests.*; fi
 echo "logs and summary.md in $work"
 exit "$status"

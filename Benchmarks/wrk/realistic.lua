@@ -1,9 +1,12 @@
 -- Replays a request file written before the load (Benchmarks/run-realistic-load.sh): line n is sent by thread
 -- n % threads, each thread walking its lines in order from the line "start" on, wrapping at the end of the file.
 -- The file is split by thread: thread i reads PREFIX.i.txt (line n of the whole is line n / threads of file n % threads).
--- usage: wrk -t2 -c64 -d20s --latency -s Benchmarks/wrk/realistic.lua URL -- PREFIX START THREADS [THINK_MS]
+-- usage: wrk -t2 -c64 -d20s --latency -s Benchmarks/wrk/realistic.lua URL -- PREFIX START THREADS [THINK_MS] [USER_AGENTS]
 -- With THINK_MS > 0 every connection waits that long before each request (wrk's delay hook), which caps the
 -- offered rate at about connections / (THINK_MS + latency).
+-- With USER_AGENTS (a file, one user agent a line) request n carries line n % lines as its User-Agent, so the beacon
+-- classifies and enriches a mix of browsers and devices (Benchmarks/wrk/user-agents.txt: 1,025 browser user agents
+-- from uap-core's test fixtures, none a known crawler); without it requests carry none.
 -- With WRK_STATE set, done() writes what each thread sent to that file, for the exactness check:
 -- "sent" requests per thread, and "recent", the first of its requests issued in the last five seconds or so
 -- (os.time() has a resolution of one second); the ones after it may have been in flight when wrk stopped.
@@ -40,6 +43,12 @@ function init(args)
   if id == stride - 1 then
     io.open(ready, "w"):close()
   end
+  agents = {}
+  if args[5] and args[5] ~= "" then
+    for line in io.lines(args[5]) do
+      agents[#agents + 1] = { ["User-Agent"] = line }
+    end
+  end
   local think = tonumber(args[4] or "0")
   if think > 0 then
     function delay()
@@ -60,8 +69,12 @@ function request()
     second = now
     m6, m5, m4, m3, m2, m1 = m5, m4, m3, m2, m1, sent
   end
-  local path = paths[(first + sent) % #paths + 1]
+  local n = first + sent
+  local path = paths[n % #paths + 1]
   sent = sent + 1
+  if #agents > 0 then
+    return wrk.format("GET", path, agents[n % #agents + 1])
+  end
   return wrk.format("GET", path)
 end
 
