@@ -34,7 +34,7 @@ internal sealed class EnrichmentOptionsValidation : IValidateOptions<EnrichmentO
 
 public static class EnrichmentServiceCollectionExtensions
 {
-    /// <summary>The event enricher and its options; the country database is opened (and checked) at startup.</summary>
+    /// <summary>The event enricher and its options; the rules are loaded and the country database opened (and checked) at startup.</summary>
     public static IServiceCollection AddEventEnrichment(this IServiceCollection services)
     {
         services.AddOptions<EnrichmentOptions>().BindConfiguration(EnrichmentOptions.Section)
@@ -45,6 +45,7 @@ public static class EnrichmentServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<EnrichmentOptions>>().Value;
             return new EventEnricher(UserAgentRules.Load(UserAgentRules.DefaultPath), EventEnricher.OpenCountries(options.CountryDatabasePath), options.UserAgentCacheSize);
         });
+        services.AddHostedService<EventEnricherWarmUp>();
         return services;
     }
 }

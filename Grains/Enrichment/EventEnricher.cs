@@ -69,19 +69,43 @@ public sealed class EventEnricher : IDisposable
         }
     }
 
+    /// <summary>Distinct user agents whose classes are cached.</summary>
+    public int CachedUserAgents => cache.Count;
+
     public EnrichedFields Enrich(string? userAgent, IPAddress? client)
     {
-        var classes = userAgent is null ? EnrichedFields.None : cache.GetOrAdd(userAgent, Classify);
+        var classes = userAgent is null ? EnrichedFields.None : Classes(userAgent);
         var country = Country(client);
         return country is null ? classes : classes with { Country = country };
     }
 
     /// <summary>The user agent's device class, browser and OS, uncached: what a cache miss costs.</summary>
-    public EnrichedFields Classify(string userAgent)
+    public EnrichedFields Classify(string userAgent) => Classify(userAgent, out _);
+
+    private EnrichedFields Classes(string userAgent)
     {
-        var browser = rules.Browser(userAgent);
-        var os = rules.Os(userAgent);
-        var device = rules.Device(userAgent);
+        if (cache.TryGet(userAgent, out var cached))
+        {
+            return cached;
+        }
+
+        // A rule that timed out (a long GC pause, a loaded machine) may have hidden a more specific match: that
+        // answer serves this event only, and the next event with the user agent runs the rules again.
+        var classes = Classify(userAgent, out var timedOut);
+        if (!timedOut)
+        {
+            cache.AddOrUpdate(userAgent, classes);
+        }
+
+        return classes;
+    }
+
+    private EnrichedFields Classify(string userAgent, out bool timedOut)
+    {
+        var browser = rules.Browser(userAgent, out var browserTimedOut);
+        var os = rules.Os(userAgent, out var osTimedOut);
+        var device = rules.Device(userAgent, out var deviceTimedOut);
+        timedOut = browserTimedOut || osTimedOut || deviceTimedOut;
         return new EnrichedFields(DeviceClass(userAgent, browser, os, device), Cap(browser), Cap(os), null);
     }
 

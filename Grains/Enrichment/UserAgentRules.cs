@@ -16,7 +16,7 @@ public sealed partial class UserAgentRules
     public static readonly string DefaultPath = Path.Combine(AppContext.BaseDirectory, "Enrichment", "UserAgents", "regexes.yaml");
 
     // A pathological user agent must not hold a beacon: a rule that runs this long counts as no match.
-    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan DefaultMatchTimeout = TimeSpan.FromSeconds(1);
 
     private readonly Rule[] browsers;
     private readonly Rule[] systems;
@@ -29,8 +29,10 @@ public sealed partial class UserAgentRules
         this.devices = devices;
     }
 
-    public static UserAgentRules Load(string path)
+    /// <summary>Reads a regexes.yaml; a rule that runs longer than <paramref name="matchTimeout"/> (default 1 s) on a user agent counts as no match.</summary>
+    public static UserAgentRules Load(string path, TimeSpan? matchTimeout = null)
     {
+        var timeout = matchTimeout ?? DefaultMatchTimeout;
         var yaml = new YamlStream();
         using (var reader = File.OpenText(path))
         {
@@ -39,25 +41,35 @@ public sealed partial class UserAgentRules
 
         var root = (YamlMappingNode)yaml.Documents[0].RootNode;
         return new UserAgentRules(
-            Rules(root, "user_agent_parsers", "family_replacement"),
-            Rules(root, "os_parsers", "os_replacement"),
-            Rules(root, "device_parsers", "device_replacement"));
+            Rules(root, "user_agent_parsers", "family_replacement", timeout),
+            Rules(root, "os_parsers", "os_replacement", timeout),
+            Rules(root, "device_parsers", "device_replacement", timeout));
     }
 
     /// <summary>The browser family, e.g. "Chrome", "Mobile Safari"; "Other" when no rule matches.</summary>
-    public string Browser(string userAgent) => First(browsers, userAgent)?.Family ?? Other;
+    public string Browser(string userAgent) => Browser(userAgent, out _);
+
+    /// <summary>The browser family; <paramref name="timedOut"/> when a rule was skipped for running too long.</summary>
+    public string Browser(string userAgent, out bool timedOut) => First(browsers, userAgent, out timedOut)?.Family ?? Other;
 
     /// <summary>The OS family, e.g. "Windows", "iOS"; "Other" when no rule matches.</summary>
-    public string Os(string userAgent) => First(systems, userAgent)?.Family ?? Other;
+    public string Os(string userAgent) => Os(userAgent, out _);
+
+    /// <summary>The OS family; <paramref name="timedOut"/> when a rule was skipped for running too long.</summary>
+    public string Os(string userAgent, out bool timedOut) => First(systems, userAgent, out timedOut)?.Family ?? Other;
 
     /// <summary>The device family, brand and model, e.g. ("iPhone", "Apple", "iPhone"); family "Other" when no rule matches.</summary>
-    public DeviceParts Device(string userAgent) =>
-        First(devices, userAgent) is { } found ? new DeviceParts(found.Family ?? Other, found.Brand, found.Model) : new DeviceParts(Other, null, null);
+    public DeviceParts Device(string userAgent) => Device(userAgent, out _);
+
+    /// <summary>The device family, brand and model; <paramref name="timedOut"/> when a rule was skipped for running too long.</summary>
+    public DeviceParts Device(string userAgent, out bool timedOut) =>
+        First(devices, userAgent, out timedOut) is { } found ? new DeviceParts(found.Family ?? Other, found.Brand, found.Model) : new DeviceParts(Other, null, null);
 
     public const string Other = "Other";
 
-    private static Found? First(Rule[] rules, string userAgent)
+    private static Found? First(Rule[] rules, string userAgent, out bool timedOut)
     {
+        timedOut = false;
         foreach (var rule in rules)
         {
             Match match;
@@ -67,6 +79,8 @@ public sealed partial class UserAgentRules
             }
             catch (RegexMatchTimeoutException)
             {
+                // A later, less specific rule may still match: the answer stands, but is not the rules' last word.
+                timedOut = true;
                 continue;
             }
 
@@ -109,7 +123,7 @@ public sealed partial class UserAgentRules
         return trimmed.Length == 0 ? null : trimmed;
     }
 
-    private static Rule[] Rules(YamlMappingNode root, string section, string familyKey) =>
+    private static Rule[] Rules(YamlMappingNode root, string section, string familyKey, TimeSpan timeout) =>
         ((YamlSequenceNode)root.Children[new YamlScalarNode(section)]).Children
             .Cast<YamlMappingNode>()
             .Select(node => new Rule(
@@ -117,7 +131,8 @@ public sealed partial class UserAgentRules
                 Scalar(node, "regex_flag") == "i",
                 Scalar(node, familyKey),
                 Scalar(node, "brand_replacement"),
-                Scalar(node, "model_replacement")))
+                Scalar(node, "model_replacement"),
+                timeout))
             .ToArray();
 
     private static string? Scalar(YamlMappingNode node, string key) =>
@@ -126,12 +141,12 @@ public sealed partial class UserAgentRules
     [GeneratedRegex(@"\$[1-9]")]
     private static partial Regex Placeholder();
 
-    private sealed class Rule(string pattern, bool ignoreCase, string? family, string? brand, string? model)
+    private sealed class Rule(string pattern, bool ignoreCase, string? family, string? brand, string? model, TimeSpan timeout)
     {
         private Regex? regex;
 
         public Regex Regex => regex ??= new Regex(pattern,
-            RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None), MatchTimeout);
+            RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None), timeout);
 
         public string? Family { get; } = family;
 

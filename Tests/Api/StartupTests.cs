@@ -1,11 +1,23 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Orleans.AdClicks.Enrichment;
 using Orleans.AdClicks.Tests.Infrastructure;
 
 namespace Orleans.AdClicks.Tests.Api;
 
 public sealed class StartupTests
 {
+    [Fact]
+    public async Task Start_LoadsTheUserAgentRulesBeforeTheFirstBeacon()
+    {
+        using var data = new TempDirectory();
+        await using var factory = new AdClicksApiFactory(data.Path).Start();
+
+        // The host's start classified one browser: the rules were parsed then, not by the first beacon.
+        Assert.Equal(1, factory.Services.GetRequiredService<EventEnricher>().CachedUserAgents);
+    }
+
     [Theory]
     [InlineData("no-colon-here")]
     [InlineData("k1:dG9vIHNob3J0")]

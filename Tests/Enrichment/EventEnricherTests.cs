@@ -76,5 +76,38 @@ public sealed class EventEnricherTests : IDisposable
         Assert.Contains("AdClicks:Enrichment:CountryDatabasePath", error.Message);
     }
 
+    [Fact]
+    public void Enrich_RuleTimedOut_AnswersWithoutCachingAndRunsTheRulesAgain()
+    {
+        // The first browser rule backtracks exponentially on a run of "a" without the closing "b", so it times out
+        // and the next rule answers; once the rule no longer times out, its more specific answer is the one cached.
+        var path = Path.Combine(Path.GetTempPath(), $"regexes-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, """
+            user_agent_parsers:
+              - regex: '^(a|aa)+b'
+                family_replacement: 'Specific'
+              - regex: '^a'
+                family_replacement: 'General'
+            os_parsers: []
+            device_parsers: []
+            """);
+        try
+        {
+            var slow = UserAgentRules.Load(path, TimeSpan.FromMilliseconds(10));
+            using var enricher = new EventEnricher(slow, null, 100);
+            var pathological = new string('a', 60);
+
+            Assert.Equal("General", enricher.Enrich(pathological, null).Browser);
+            Assert.Equal(0, enricher.CachedUserAgents);
+
+            Assert.Equal("Specific", enricher.Enrich("aab", null).Browser);
+            Assert.Equal(1, enricher.CachedUserAgents);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     public void Dispose() => File.Delete(database);
 }
