@@ -106,6 +106,7 @@ internal sealed class ScriptedKustoCluster : HttpMessageHandler
     {
         _ when csl.Contains("max(Version)", StringComparison.Ordinal) => Frames([("Version", "long")], [[null]]),
         _ when csl.Contains("by Start", StringComparison.Ordinal) => Frames([("Start", "datetime"), ("Clicks", "long"), ("Impressions", "long")], []),
+        _ when csl.Contains("by Value", StringComparison.Ordinal) => Frames([("Value", "string"), ("Clicks", "long"), ("Impressions", "long")], []),
         _ when csl.Contains("by AdId, CampaignId", StringComparison.Ordinal) =>
             Frames([("AdId", "guid"), ("CampaignId", "guid"), ("Clicks", "long"), ("Impressions", "long")], []),
         _ => Frames(HourColumns, []),
