@@ -113,7 +113,7 @@ public sealed class KustoSchemaCheckTests(KustoParser parser) : IClassFixture<Ku
     private static RecordingKustoHandler Responses(string schema, string mappings, string policy) => new(
         (HttpStatusCode.OK, schema), (HttpStatusCode.OK, mappings), (HttpStatusCode.OK, policy),
         (HttpStatusCode.OK, "mgmt-mappings-mismatches.json"), (HttpStatusCode.OK, "mgmt-streaming-policy.json"),
-        (HttpStatusCode.OK, "mgmt-mappings.json"), (HttpStatusCode.OK, "mgmt-streaming-policy.json"));
+        (HttpStatusCode.OK, "mgmt-mappings-breakdowns.json"), (HttpStatusCode.OK, "mgmt-streaming-policy.json"));
 
     private static Task Check(RecordingKustoHandler handler)
     {

@@ -80,6 +80,7 @@ internal sealed class ScriptedKustoCluster : HttpMessageHandler
             {
                 _ when csl.StartsWith(".show database schema", StringComparison.Ordinal) => _schemaFrames,
                 _ when csl.StartsWith(".show table ReconciliationMismatches ingestion json mappings", StringComparison.Ordinal) => "mgmt-mappings-mismatches.json",
+                _ when csl.StartsWith(".show table AdHourBreakdowns ingestion json mappings", StringComparison.Ordinal) => "mgmt-mappings-breakdowns.json",
                 _ when csl.EndsWith("ingestion json mappings", StringComparison.Ordinal) => "mgmt-mappings.json",
                 _ when csl.EndsWith("policy streamingingestion", StringComparison.Ordinal) => "mgmt-streaming-policy.json",
                 _ => "mgmt-bad-request.json",
