@@ -73,9 +73,13 @@ public sealed partial class AdGrain(
         var now = MinuteBucket.Of(time.GetUtcNow());
         var from = now.AddMinutes(1) - RecountOnActivation;
         metrics.Recounted(CountingMetrics.RecountReason.Activation);
-        var tallies = await rawClicks.CountAsync(_key, from, now + RecountAhead, cancellationToken);
+        // The same one read reaches back to the start of the hour: an hour it finds without events has no breakdowns
+        // either, so its first event needs no breakdown read. Only the last ten minutes are taken as minute counts.
+        var hour = MinuteBucket.Truncate(now, Granularity.Hour);
+        var read = hour < from ? hour : from;
+        var tallies = await rawClicks.CountAsync(_key, read, now + RecountAhead, cancellationToken);
         _counts.LoadFrom(from, tallies);
-        _breakdowns.KnowEmptyFrom(from, tallies.Select(t => t.Minute));
+        _breakdowns.KnowEmptyFrom(read, tallies.Select(t => t.Minute));
         MarkDirtySince();
         _lastVersion = await latestVersion ?? 0;
         _info = await definition;
