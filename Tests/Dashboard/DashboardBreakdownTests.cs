@@ -40,6 +40,9 @@ public sealed class DashboardBreakdownTests(BrowserFixture browser, ApiFixture a
 
         Assert.Equal(["Mobile Safari", "Chrome"], await ValuesAsync(rows));
         Assert.Contains("by=browser", page.Page.Url, StringComparison.Ordinal);
+        var csv = Csv.Parse(await page.ExportAsync("breakdown"));
+        Assert.Equal(["by", "value", "clicks", "impressions", "ctr", "from", "to"], csv[0]);
+        Assert.Equal([["browser", "Mobile Safari", "3"], ["browser", "Chrome", "1"]], csv.Skip(1).Select(r => r.Take(3).ToList()));
 
         await page.RefreshAfterAsync(() => page.TopAdRows.And(page.Page.Locator($"[data-campaign-id='{desks.Id}']")).GetByTestId("drill-campaign").ClickAsync());
 
