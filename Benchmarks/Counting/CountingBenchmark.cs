@@ -85,7 +85,8 @@ public static class CountingBenchmark
             var reads = store.Counts;
             Console.WriteLine($"{ads} ads x {minutes} minutes x {perMinute} events ({lateEvents} late by 3 hours): {store.Accepted} accepted, "
                 + $"{reads} raw-store reads (CountAsync), {reads * 1000.0 / store.Accepted:F1} per 1,000 accepted events, "
-                + $"{reads - ads} beyond one per ad's activation");
+                + $"{reads - ads} beyond one per ad's activation; {store.BreakdownCounts} breakdown recounts (CountBreakdownsAsync), "
+                + $"{store.BreakdownCounts * 1000.0 / store.Accepted:F1} per 1,000 accepted events");
             return 0;
         }
         finally

@@ -13,6 +13,11 @@ public sealed class CountingRawClickStore(IRawClickStore inner) : IRawClickStore
 
     public long Accepted => Interlocked.Read(ref _accepted);
 
+    private long _breakdownCounts;
+
+    /// <summary>Breakdown recounts (<see cref="CountBreakdownsAsync"/> calls).</summary>
+    public long BreakdownCounts => Interlocked.Read(ref _breakdownCounts);
+
     public async Task<IReadOnlyList<AdEvent>> AppendNewAsync(AdKey key, IReadOnlyList<AdEvent> events, CancellationToken cancellationToken = default)
     {
         var accepted = await inner.AppendNewAsync(key, events, cancellationToken);
@@ -28,6 +33,12 @@ public sealed class CountingRawClickStore(IRawClickStore inner) : IRawClickStore
 
     public Task<IReadOnlyList<AdKey>> ListActiveAdsAsync(DateTimeOffset hour, int slice, CancellationToken cancellationToken = default) =>
         inner.ListActiveAdsAsync(hour, slice, cancellationToken);
+
+    public Task<IReadOnlyList<BreakdownTally>> CountBreakdownsAsync(AdKey key, DateTimeOffset fromHour, DateTimeOffset toHour, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _breakdownCounts);
+        return inner.CountBreakdownsAsync(key, fromHour, toHour, cancellationToken);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -66,6 +66,7 @@ public sealed partial class AdGrain
         catch
         {
             _uncertain.UnionWith(events.Where(e => e.Billable).Select(e => e.Minute));
+            _uncertainHours.UnionWith(events.Where(e => e.Billable).Select(BreakdownValues.HourOf));
             throw;
         }
 
@@ -96,6 +97,7 @@ public sealed partial class AdGrain
             }
         }
 
+        await CountBreakdownsAsync(billable);
         MarkDirtySince();
         LogCounted(_key.ToString(), events.Count, accepted.Count, billable.Count);
     }
@@ -112,6 +114,7 @@ public sealed partial class AdGrain
     {
         var ordered = minutes.Select(MinuteBucket.Of).Distinct().Order().ToList();
         await RecountAsync(ordered, CountingMetrics.RecountReason.Repair, writeZeros: true);
+        await RecountHoursAsync([.. ordered.Select(m => MinuteBucket.Truncate(m, Granularity.Hour)).Distinct()], rewrite: true);
         MarkDirtySince();
         if (!await FlushAsync(CancellationToken.None))
         {

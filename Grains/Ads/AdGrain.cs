@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.AdClicks.Breakdowns;
 using Orleans.AdClicks.Events;
 using Orleans.AdClicks.Models;
 using Orleans.AdClicks.Storage.Aggregates;
@@ -21,6 +22,7 @@ namespace Orleans.AdClicks.Ads;
 public sealed partial class AdGrain(
     IRawClickStore rawClicks,
     IMinuteCountWriter aggregates,
+    IHourBreakdownWriter breakdownWriter,
     IAggregateQueries aggregateQueries,
     CountingMetrics metrics,
     ClickStreamMetrics streamMetrics,
@@ -39,6 +41,10 @@ public sealed partial class AdGrain(
     private static readonly TimeSpan KeepWrittenMinutes = TimeSpan.FromMinutes(70);
 
     private readonly MinuteCounts _counts = new();
+    private readonly HourBreakdowns _breakdowns = new();
+
+    // Hours whose raw write failed part-way, or whose breakdown recount failed after a write: recounted, not added to.
+    private readonly HashSet<DateTimeOffset> _uncertainHours = [];
 
     // Minutes whose raw write failed part-way, or whose recount failed after a write: some of their events are
     // stored and will be refused when redelivered, so these minutes are recounted rather than added to.
@@ -67,8 +73,13 @@ public sealed partial class AdGrain(
         var now = MinuteBucket.Of(time.GetUtcNow());
         var from = now.AddMinutes(1) - RecountOnActivation;
         metrics.Recounted(CountingMetrics.RecountReason.Activation);
-        var tallies = await rawClicks.CountAsync(_key, from, now + RecountAhead, cancellationToken);
+        // The same one read reaches back to the start of the hour: an hour it finds without events has no breakdowns
+        // either, so its first event needs no breakdown read. Only the last ten minutes are taken as minute counts.
+        var hour = MinuteBucket.Truncate(now, Granularity.Hour);
+        var read = hour < from ? hour : from;
+        var tallies = await rawClicks.CountAsync(_key, read, now + RecountAhead, cancellationToken);
         _counts.LoadFrom(from, tallies);
+        _breakdowns.KnowEmptyFrom(read, tallies.Select(t => t.Minute));
         MarkDirtySince();
         _lastVersion = await latestVersion ?? 0;
         _info = await definition;
@@ -81,7 +92,7 @@ public sealed partial class AdGrain(
         await FlushAsync(cancellationToken);
     }
 
-    /// <summary>Writes the dirty minutes; false when the write failed and they stay dirty.</summary>
+    /// <summary>Writes the dirty minutes and hourly breakdowns; false when a write failed and its rows stay dirty.</summary>
     private async Task<bool> FlushAsync(CancellationToken cancellationToken)
     {
         if (_uncertain.Count > 0)
@@ -98,7 +109,8 @@ public sealed partial class AdGrain(
             MarkDirtySince();
         }
 
-        if (_counts.DirtyCount == 0)
+        await RecountUncertainHoursAsync();
+        if (_counts.DirtyCount == 0 && _breakdowns.DirtyCount == 0)
         {
             return true;
         }
@@ -111,6 +123,9 @@ public sealed partial class AdGrain(
         var rows = dirty
             .Select(m => new MinuteCountRow(_key.AdId, _key.Shard, CampaignId, advertiserId, m.Minute, m.Clicks, m.Impressions, version))
             .ToList();
+
+        // Both writes are started before either is awaited, so a store that groups writes commits them together.
+        var breakdownsWritten = WriteBreakdownsAsync(version, advertiserId, cancellationToken);
         try
         {
             await aggregates.WriteAsync(rows, cancellationToken);
@@ -120,12 +135,14 @@ public sealed partial class AdGrain(
             // Expected while the backend is slow or away, and the store logs and measures its backlog itself: one
             // quiet line per grain and tick, no stack trace. The rows stay dirty as after any failed write.
             LogFlushDeferred(_key.ToString(), rows.Count, ex.Message);
+            await breakdownsWritten;
             return false;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Rows stay dirty and are written with a newer version on the next tick.
             LogFlushFailed(ex, _key.ToString(), rows.Count);
+            await breakdownsWritten;
             return false;
         }
 
@@ -135,7 +152,7 @@ public sealed partial class AdGrain(
         metrics.Flushed(now - (_dirtySince ?? now));
         _dirtySince = null;
         MarkDirtySince();
-        return true;
+        return await breakdownsWritten;
     }
 
     private void MarkDirtySince()

@@ -54,6 +54,13 @@ public sealed class ClientModeTests
             Assert.Equal(0, series.GetProperty("previous").GetProperty("totals").GetProperty("clicks").GetInt64());
             Assert.Equal(adId, Assert.Single(top.GetProperty("items").EnumerateArray()).GetProperty("adId").GetGuid());
             Assert.Equal("Banner", top.GetProperty("items")[0].GetProperty("adName").GetString());
+
+            // And the breakdowns, through the BreakdownAnalyticsGrain there (the click came without a user agent).
+            var devices = await Eventually.MatchesAsync(
+                async () => await ApiScenario.JsonAsync(await advertiser.GetAsync($"/api/analytics/ads/{adId}/breakdown?by=device", TestContext.Current.CancellationToken)),
+                answer => answer.GetProperty("totals").GetProperty("clicks").GetInt64() == 1);
+            Assert.Equal("unknown", Assert.Single(devices.GetProperty("items").EnumerateArray()).GetProperty("value").GetString());
+            Assert.NotEqual(0, calls.CallsTo<IBreakdownAnalyticsGrain>());
         }
 
         Assert.True(Directory.Exists(Path.Combine(siloData.Path, "raw-clicks")));

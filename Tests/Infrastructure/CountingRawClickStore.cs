@@ -23,10 +23,20 @@ public sealed class CountingRawClickStore(IRawClickStore inner) : IRawClickStore
     /// <summary>Makes the first count after the next successful append fail, once.</summary>
     public void FailNextCountAfterAppend() => Volatile.Write(ref _failure, 1);
 
+    private int _breakdownCounts;
+    private int _breakdownFailure;
+
+    /// <summary>Calls of <see cref="CountBreakdownsAsync"/>, failed ones included.</summary>
+    public int BreakdownCounts => Volatile.Read(ref _breakdownCounts);
+
+    /// <summary>Makes the first breakdown count after the next successful append fail, once.</summary>
+    public void FailNextBreakdownCountAfterAppend() => Volatile.Write(ref _breakdownFailure, 1);
+
     public async Task<IReadOnlyList<AdEvent>> AppendNewAsync(AdKey key, IReadOnlyList<AdEvent> events, CancellationToken cancellationToken = default)
     {
         var accepted = await inner.AppendNewAsync(key, events, cancellationToken);
         Interlocked.CompareExchange(ref _failure, 2, 1);
+        Interlocked.CompareExchange(ref _breakdownFailure, 2, 1);
         return accepted;
     }
 
@@ -44,6 +54,17 @@ public sealed class CountingRawClickStore(IRawClickStore inner) : IRawClickStore
 
     public Task<IReadOnlyList<AdKey>> ListActiveAdsAsync(DateTimeOffset hour, int slice, CancellationToken cancellationToken = default) =>
         inner.ListActiveAdsAsync(hour, slice, cancellationToken);
+
+    public Task<IReadOnlyList<BreakdownTally>> CountBreakdownsAsync(AdKey key, DateTimeOffset fromHour, DateTimeOffset toHour, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _breakdownCounts);
+        if (Interlocked.CompareExchange(ref _breakdownFailure, 0, 2) == 2)
+        {
+            throw new IOException("The raw store is unreachable (a test's failure).");
+        }
+
+        return inner.CountBreakdownsAsync(key, fromHour, toHour, cancellationToken);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -24,6 +24,7 @@ public sealed class KustoSchemaCheckTests(KustoParser parser) : IClassFixture<Ku
             ".show database schema as json",
             ".show table AdMinuteAggregates ingestion json mappings", ".show table AdMinuteAggregates policy streamingingestion",
             ".show table ReconciliationMismatches ingestion json mappings", ".show table ReconciliationMismatches policy streamingingestion",
+            ".show table AdHourBreakdowns ingestion json mappings", ".show table AdHourBreakdowns policy streamingingestion",
         ],
             handler.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("csl").GetString()));
         Assert.All(handler.Requests, r => Assert.Equal("/v1/rest/mgmt", r.Uri.AbsolutePath));
@@ -79,8 +80,14 @@ public sealed class KustoSchemaCheckTests(KustoParser parser) : IClassFixture<Ku
         Assert.Equal(["AdId:guid", "Shard:int", "CampaignId:guid", "AdvertiserId:guid", "Minute:datetime", "Clicks:long", "Impressions:long", "Version:long", "WrittenAt:datetime"],
             aggregates.Columns.Select(c => $"{c.Name}:{c.Type}"));
         Assert.Equal(aggregates.Columns.Select(c => c.Name), aggregates.MappingColumns);
-        Assert.Equal(new KustoSchemaDefinition.View(KustoAggregateTable.LatestView, KustoAggregateTable.Name), Assert.Single(schema.Views));
-        Assert.Equal([KustoAggregateTable.Name, "ReconciliationMismatches"], schema.Tables.Select(t => t.Name));
+        Assert.Equal(
+            [new KustoSchemaDefinition.View(KustoAggregateTable.LatestView, KustoAggregateTable.Name), new KustoSchemaDefinition.View(KustoBreakdownTable.LatestView, KustoBreakdownTable.Name)],
+            schema.Views);
+        Assert.Equal([KustoAggregateTable.Name, "ReconciliationMismatches", KustoBreakdownTable.Name], schema.Tables.Select(t => t.Name));
+        var breakdowns = schema[KustoBreakdownTable.Name];
+        Assert.Equal(KustoBreakdownTable.JsonMapping, breakdowns.Mapping);
+        Assert.True(breakdowns.StreamingIngestion);
+        Assert.Equal(breakdowns.Columns.Select(c => c.Name), breakdowns.MappingColumns);
     }
 
     [Fact]
@@ -102,10 +109,11 @@ public sealed class KustoSchemaCheckTests(KustoParser parser) : IClassFixture<Ku
         Assert.All(commands, c => Assert.True(results[c.Item1].Count == 0, $"{c.Item2}: {string.Join("; ", results[c.Item1])}"));
     }
 
-    // The database answer, then the given mappings and policy for the aggregates and good ones for the mismatches table.
+    // The database answer, then the given mappings and policy for the aggregates and good ones for the mismatches and breakdowns tables.
     private static RecordingKustoHandler Responses(string schema, string mappings, string policy) => new(
         (HttpStatusCode.OK, schema), (HttpStatusCode.OK, mappings), (HttpStatusCode.OK, policy),
-        (HttpStatusCode.OK, "mgmt-mappings-mismatches.json"), (HttpStatusCode.OK, "mgmt-streaming-policy.json"));
+        (HttpStatusCode.OK, "mgmt-mappings-mismatches.json"), (HttpStatusCode.OK, "mgmt-streaming-policy.json"),
+        (HttpStatusCode.OK, "mgmt-mappings-breakdowns.json"), (HttpStatusCode.OK, "mgmt-streaming-policy.json"));
 
     private static Task Check(RecordingKustoHandler handler)
     {

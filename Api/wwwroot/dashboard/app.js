@@ -25,7 +25,8 @@ const slowPanelsPeriodMs = 30_000;
 const topAdsShown = 50;
 const campaignsShown = 100;
 
-const defaults = { range: "1h", granularity: "minute", zone: "local", compare: false, live: true, sort: "clicks" };
+const defaults = { range: "1h", granularity: "minute", zone: "local", compare: false, live: true, sort: "clicks", by: "device" };
+const breakdownDimensions = ["device", "browser", "os", "country"];
 
 const page = {
   me: null,
@@ -33,7 +34,7 @@ const page = {
   names: new Map(),
   campaign: null,
   budget: null,
-  answers: { series: null, topAds: [], campaigns: [], reconciliation: [] },
+  answers: { series: null, topAds: [], campaigns: [], reconciliation: [], breakdown: null },
   sequence: 0,
   generation: 0,
   timer: null,
@@ -53,6 +54,7 @@ function readView() {
   view.compare = params.get("compare") === "1";
   view.live = params.get("live") !== "0";
   if (["clicks", "impressions", "ctr"].includes(params.get("sort"))) view.sort = params.get("sort");
+  if (breakdownDimensions.includes(params.get("by"))) view.by = params.get("by");
   for (const name of ["advertiser", "campaign", "ad", "from", "to"]) {
     if (params.get(name)) view[name] = params.get(name);
   }
@@ -66,7 +68,7 @@ function hashOf(view) {
     advertiser: view.advertiser, range: view.range, per: view.granularity, tz: view.zone, compare: view.compare ? "1" : undefined,
     live: view.live ? undefined : "0", sort: view.sort === "clicks" ? undefined : view.sort,
     from: view.range === "custom" ? view.from : undefined, to: view.range === "custom" ? view.to : undefined,
-    campaign: view.campaign, ad: view.ad,
+    campaign: view.campaign, ad: view.ad, by: view.by === defaults.by ? undefined : view.by,
   })) {
     if (value) params.set(name, value);
   }
@@ -127,6 +129,7 @@ function showView() {
   byId("time-zone-local").textContent = `This browser's (${format.localZone()})`;
   byId("compare-previous").checked = view.compare;
   byId("live").checked = view.live;
+  byId("breakdown-by").value = view.by;
   if (view.range === "custom" && view.from && view.to) {
     byId("range-from").value = format.inputValue(new Date(view.from), view.zone);
     byId("range-to").value = format.inputValue(new Date(view.to), view.zone);
@@ -183,6 +186,8 @@ function wireControls() {
     button.addEventListener("click", () => changeView({ sort: button.dataset.sort }));
   }
 
+  byId("breakdown-by").addEventListener("change", event => changeView({ by: event.target.value }));
+  byId("export-breakdown").addEventListener("click", () => page.answers.breakdown && format.download("breakdown.csv", panels.breakdownCsv(page.answers.breakdown)));
   byId("export-series").addEventListener("click", () => page.answers.series && format.download("series.csv", panels.seriesCsv(page.answers.series)));
   byId("export-top-ads").addEventListener("click", () => format.download("top-ads.csv", panels.topAdsCsv(page.answers.topAds)));
   byId("export-campaigns").addEventListener("click", () => format.download("campaigns.csv", panels.campaignsCsv(page.answers.campaigns)));
@@ -231,6 +236,11 @@ function seriesPath() {
   return `/api/analytics/advertisers/${advertiserId()}`;
 }
 
+/** The breakdown of what the view shows: the ad, the campaign, or every ad of the advertiser. */
+function breakdownPath() {
+  return `${seriesPath()}/breakdown`;
+}
+
 /**
  * Reads every panel for the current view and draws them together. A newer refresh (the view changed)
  * supersedes an older one still waiting, which then draws nothing. The ready marker tells tests and
@@ -258,8 +268,9 @@ async function refresh({ slowPanels }) {
     slow && page.view.ad && !page.names.has(page.view.ad) ? getJson(`/api/ads/${page.view.ad}`) : null,
     // An ad's series has no budget: the campaign's lifetime spend comes from the campaign's own answer.
     slow && page.view.ad ? getJson(`/api/analytics/campaigns/${page.view.campaign}`, { granularity: "day" }) : null,
+    getJson(breakdownPath(), { by: page.view.by, from: query.from, to: query.to }),
   ];
-  const [series, topAds, campaigns, campaign, reconciliation, ad, adCampaign] = await Promise.allSettled(reads);
+  const [series, topAds, campaigns, campaign, reconciliation, ad, adCampaign, breakdown] = await Promise.allSettled(reads);
   if (sequence !== page.sequence) {
     return;
   }
@@ -324,6 +335,10 @@ async function refresh({ slowPanels }) {
     panels.renderTopAds(page.answers.topAds, page.view.sort, selection(), drill);
   }
 
+  settle("breakdown", breakdown, answer => {
+    page.answers.breakdown = answer;
+    panels.renderBreakdown(answer, page.view.zone);
+  });
   settle("reconciliation", reconciliation, answer => {
     page.answers.reconciliation = [...answer.items].sort((a, b) => b.hour.localeCompare(a.hour));
     panels.renderReconciliation(page.answers.reconciliation, page.view.zone, selection());

@@ -211,3 +211,32 @@ export function renderBreadcrumb(trail) {
   });
   byId("breadcrumb").replaceChildren(...items);
 }
+
+const breakdownNames = { device: "Device class", browser: "Browser", os: "Operating system", country: "Country" };
+
+/** The billable counts per value of one dimension, most clicks first, as the API ranks them. */
+export function renderBreakdown(answer, zone) {
+  byId("breakdown-value").textContent = breakdownNames[answer.by] ?? answer.by;
+  const rows = answer.items.map(item => element("tr", {
+    attributes: { "data-value": item.value },
+    children: [
+      element("th", { text: item.value, attributes: { scope: "row" } }),
+      cell("clicks", item.clicks, format.count(item.clicks), "number"),
+      cell("impressions", item.impressions, format.count(item.impressions), "number"),
+      cell("ctr", item.ctr, format.ratio(item.ctr), "number"),
+      cell("share", answer.totals.clicks === 0 ? 0 : item.clicks / answer.totals.clicks,
+        format.ratio(answer.totals.clicks === 0 ? 0 : item.clicks / answer.totals.clicks), "number"),
+    ],
+  }));
+  byId("breakdown").tBodies[0].replaceChildren(...(rows.length > 0 ? rows : [emptyRow(5, "No billable clicks or impressions in these hours.")]));
+  // The rows are hourly: the API widens the range to whole UTC hours and says which it summed.
+  byId("breakdown-note").textContent = `Billable clicks and impressions per ${(breakdownNames[answer.by] ?? answer.by).toLowerCase()}, `
+    + `in the whole UTC hours from ${format.time(answer.from, zone, "hour")} to ${format.time(answer.to, zone, "hour")}`
+    + `${answer.partial ? " (the last one still filling)" : ""}; "unknown" where the event carried no value.`;
+}
+
+export function breakdownCsv(answer) {
+  return format.csv(
+    ["by", "value", "clicks", "impressions", "ctr", "from", "to"],
+    answer.items.map(i => [answer.by, i.value, i.clicks, i.impressions, i.ctr, answer.from, answer.to]));
+}

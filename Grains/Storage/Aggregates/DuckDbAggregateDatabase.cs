@@ -86,6 +86,8 @@ internal sealed partial class DuckDbAggregateDatabase
         {
             command.CommandText = SchemaSql;
             command.ExecuteNonQuery();
+            command.CommandText = BreakdownSchemaSql;
+            command.ExecuteNonQuery();
             command.CommandText = "SELECT count(*) FROM latest_versions";
             if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
             {

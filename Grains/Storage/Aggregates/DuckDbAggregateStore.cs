@@ -11,7 +11,7 @@ namespace Orleans.AdClicks.Storage.Aggregates;
 /// process that opened it. Stores opened on one file in one process (the silos of a TestCluster, the
 /// co-hosted Api) share one database and one writer, and see each other's writes.
 /// </summary>
-public sealed class DuckDbAggregateStore : IMinuteCountWriter, IAggregateQueries, IAsyncDisposable
+public sealed partial class DuckDbAggregateStore : IMinuteCountWriter, IAggregateQueries, IAsyncDisposable
 {
     private readonly DuckDbAggregateDatabase _database;
     private int _disposed;

@@ -15,6 +15,8 @@ public static class DuckDbAggregateStoreExtensions
         services.AddSingleton(sp => DuckDbAggregateStore.Open(path, sp.GetRequiredService<ILogger<DuckDbAggregateStore>>()));
         services.AddSingleton<IMinuteCountWriter>(sp => sp.GetRequiredService<DuckDbAggregateStore>());
         services.AddSingleton<IAggregateQueries>(sp => sp.GetRequiredService<DuckDbAggregateStore>());
+        services.AddSingleton<IHourBreakdownWriter>(sp => sp.GetRequiredService<DuckDbAggregateStore>());
+        services.AddSingleton<IBreakdownQueries>(sp => sp.GetRequiredService<DuckDbAggregateStore>());
         return services;
     }
 }

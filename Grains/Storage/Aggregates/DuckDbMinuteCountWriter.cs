@@ -80,6 +80,8 @@ internal sealed partial class DuckDbMinuteCountWriter : IMinuteCountWriter, IAsy
         {
             command.CommandText = StagingSql;
             command.ExecuteNonQuery();
+            command.CommandText = BreakdownStagingSql;
+            command.ExecuteNonQuery();
         }
 
         _loop = Task.Run(RunAsync);
@@ -144,7 +146,7 @@ internal sealed partial class DuckDbMinuteCountWriter : IMinuteCountWriter, IAsy
             while (rowCount < MaxRowsPerCommit && _writes.Reader.TryRead(out var write))
             {
                 group.Add(write);
-                rowCount += write.Rows.Length;
+                rowCount += write.Rows.Length + (write.Breakdowns?.Length ?? 0);
             }
 
             backlog = rowCount >= MaxRowsPerCommit;
@@ -180,6 +182,13 @@ internal sealed partial class DuckDbMinuteCountWriter : IMinuteCountWriter, IAsy
     {
         // Staging and merging in one transaction: a failure rolls both back and leaves staging empty.
         using var transaction = _connection.BeginTransaction();
+        MergeBreakdowns(group);
+        if (group.All(write => write.Rows.Length == 0))
+        {
+            transaction.Commit();
+            return;
+        }
+
         var (firstMinute, lastMinute) = (DateTimeOffset.MaxValue, DateTimeOffset.MinValue);
         using (var appender = _connection.CreateAppender("minute_counts_staging"))
         {
@@ -229,5 +238,5 @@ internal sealed partial class DuckDbMinuteCountWriter : IMinuteCountWriter, IAsy
     [LoggerMessage(Level = LogLevel.Error, Message = "Committing {RowCount} minute counts from {WriteCount} writes failed")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, int rowCount, int writeCount);
 
-    private sealed record PendingWrite(MinuteCountRow[] Rows, TaskCompletionSource Committed);
+    private sealed record PendingWrite(MinuteCountRow[] Rows, TaskCompletionSource Committed, HourBreakdownRow[]? Breakdowns = null);
 }

@@ -40,7 +40,13 @@ public static class KustoAggregateStoreExtensions
             sp.GetRequiredService<KustoIngestClient>(), sp.GetRequiredService<IOptions<KustoIngestionOptions>>(),
             sp.GetRequiredService<KustoIngestionMetrics>(), Time(sp), sp.GetRequiredService<ILogger<KustoMinuteCountWriter>>()));
         services.AddSingleton<IMinuteCountWriter>(sp => sp.GetRequiredService<KustoMinuteCountWriter>());
-        services.AddSingleton(sp => new KustoAggregateStore(sp.GetRequiredService<KustoAggregateQueries>(), sp.GetRequiredService<KustoMinuteCountWriter>()));
+        services.AddSingleton(sp => new KustoHourBreakdownWriter(
+            sp.GetRequiredService<KustoIngestClient>(), sp.GetRequiredService<IOptions<KustoIngestionOptions>>(), Time(sp),
+            sp.GetRequiredService<ILogger<KustoHourBreakdownWriter>>()));
+        services.AddSingleton<IHourBreakdownWriter>(sp => sp.GetRequiredService<KustoHourBreakdownWriter>());
+        services.AddSingleton(sp => new KustoAggregateStore(
+            sp.GetRequiredService<KustoAggregateQueries>(), sp.GetRequiredService<KustoMinuteCountWriter>(),
+            sp.GetRequiredService<KustoBreakdownQueries>(), sp.GetRequiredService<KustoHourBreakdownWriter>()));
         services.AddSingleton<IAggregateQueries>(sp => sp.GetRequiredService<KustoAggregateStore>());
         // Registered after the embedded no-op (AddReconciliation), so this one is resolved.
         services.AddSingleton<IReconciliationMismatchLog, KustoReconciliationMismatchLog>();
@@ -63,6 +69,8 @@ public static class KustoAggregateStoreExtensions
         });
         services.AddSingleton(sp => new KustoQueryClient(Http(sp), sp.GetRequiredService<KustoConnection>(), timeProvider: Time(sp)));
         services.AddSingleton(sp => new KustoAggregateQueries(sp.GetRequiredService<KustoQueryClient>(), sp.GetRequiredService<KustoConnection>().Database));
+        services.AddSingleton(sp => new KustoBreakdownQueries(sp.GetRequiredService<KustoQueryClient>(), sp.GetRequiredService<KustoConnection>().Database));
+        services.AddSingleton<IBreakdownQueries>(sp => sp.GetRequiredService<KustoBreakdownQueries>());
     }
 
     private static HttpClient Http(IServiceProvider services) => services.GetRequiredKeyedService<HttpClient>(HttpKey);

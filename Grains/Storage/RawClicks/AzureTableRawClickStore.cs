@@ -30,6 +30,8 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
     // Issue and event times come from different machines' clocks.
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
     private static readonly string[] CountColumns = [RawClickEntity.Kind, RawClickEntity.EventTime];
+    private static readonly string[] BreakdownColumns =
+        [RawClickEntity.Kind, RawClickEntity.EventTime, nameof(AdEvent.Device), nameof(AdEvent.Browser), nameof(AdEvent.Os), nameof(AdEvent.Country)];
 
     private readonly AzureTableRawClickStoreOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -178,6 +180,48 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
         return dropped;
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// Reads the billable rows of the hours as <see cref="CountAsync"/> reads minutes (the same day tables and range
+    /// query of the ad's partitions), projecting only the kind, the event time and the four enriched fields.
+    /// </remarks>
+    public async Task<IReadOnlyList<BreakdownTally>> CountBreakdownsAsync(AdKey key, DateTimeOffset fromHour, DateTimeOffset toHour, CancellationToken cancellationToken = default)
+    {
+        MinuteBucket.ThrowIfNotHourStart(fromHour);
+        MinuteBucket.ThrowIfNotHourStart(toHour);
+        if (fromHour >= toHour)
+        {
+            return [];
+        }
+
+        var first = _layout.TableName(DateOnly.FromDateTime((fromHour - _options.TokenLifetime - ClockSkew).UtcDateTime));
+        var last = _layout.TableName(DateOnly.FromDateTime((toHour + ClockSkew).UtcDateTime));
+        var lowest = RawClickLayout.PartitionKey(key.AdId, 0);
+        var highest = RawClickLayout.PartitionKey(key.AdId, _layout.PartitionsPerAd - 1);
+        var queries = new List<(int Account, string Table)>();
+        foreach (var account in Enumerable.Range(0, _layout.PartitionsPerAd).Select(b => _layout.AccountOf(RawClickLayout.PartitionKey(key.AdId, b))).Distinct())
+        {
+            queries.AddRange((await _tables.ListAsync(account, first, last, cancellationToken)).Select(table => (account, table)));
+        }
+
+        var results = new ConcurrentBag<List<AdEvent>>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentTransactions, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(queries, parallel, async (query, token) =>
+        {
+            var table = _tables.Get(query.Account, query.Table);
+            var filter = TableClient.CreateQueryFilter(
+                $"PartitionKey ge {lowest} and PartitionKey le {highest} and Shard eq {key.Shard} and Billable eq {true} and EventTime ge {fromHour} and EventTime lt {toHour}");
+            results.Add(await _pipeline.ExecuteAsync(async t => await ReadBreakdownFieldsAsync(table, filter, key, t), token));
+        });
+
+        return results.SelectMany(rows => rows)
+            .SelectMany(e => BreakdownValues.Dimensions.Select(dimension => (Hour: BreakdownValues.HourOf(e), Dimension: dimension, Value: BreakdownValues.Of(e, dimension), e.Kind)))
+            .GroupBy(row => (row.Hour, row.Dimension, row.Value))
+            .OrderBy(g => g.Key.Hour).ThenBy(g => g.Key.Dimension).ThenBy(g => g.Key.Value, StringComparer.Ordinal)
+            .Select(g => new BreakdownTally(g.Key.Hour, g.Key.Dimension, g.Key.Value, g.LongCount(row => row.Kind == AdEventKind.Click), g.LongCount(row => row.Kind != AdEventKind.Click)))
+            .ToList();
+    }
+
     /// <summary>Stops the retention timer.</summary>
     public ValueTask DisposeAsync() => _dropTimer.DisposeAsync();
 
@@ -189,6 +233,30 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
             await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: CountColumns, cancellationToken: cancellationToken))
             {
                 rows.Add((MinuteBucket.Of(RawClickEntity.EventTimeOf(entity)), RawClickEntity.KindOf(entity)));
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Dropped by retention since it was listed: nothing of it counts any more.
+            rows.Clear();
+        }
+
+        return rows;
+    }
+
+    // Only what a breakdown reads is projected; the event carries it to BreakdownValues, as live counting does.
+    private static async Task<List<AdEvent>> ReadBreakdownFieldsAsync(TableClient table, string filter, AdKey key, CancellationToken cancellationToken)
+    {
+        var rows = new List<AdEvent>();
+        try
+        {
+            await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: BreakdownColumns, cancellationToken: cancellationToken))
+            {
+                var time = RawClickEntity.EventTimeOf(entity);
+                rows.Add(new AdEvent(
+                    RawClickEntity.KindOf(entity), Guid.Empty, key.AdId, Guid.Empty, time, time, time, true, null, null,
+                    Device: entity.GetString(nameof(AdEvent.Device)), Browser: entity.GetString(nameof(AdEvent.Browser)),
+                    Os: entity.GetString(nameof(AdEvent.Os)), Country: entity.GetString(nameof(AdEvent.Country))));
             }
         }
         catch (RequestFailedException e) when (e.Status == 404)

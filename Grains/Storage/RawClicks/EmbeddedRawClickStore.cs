@@ -119,6 +119,14 @@ public sealed class EmbeddedRawClickStore : IRawClickStore, IAsyncDisposable, ID
         return _writer.ListActiveAdsAsync(hour, slice, cancellationToken);
     }
 
+    /// <inheritdoc />
+    public Task<IReadOnlyList<BreakdownTally>> CountBreakdownsAsync(AdKey key, DateTimeOffset fromHour, DateTimeOffset toHour, CancellationToken cancellationToken = default)
+    {
+        MinuteBucket.ThrowIfNotHourStart(fromHour);
+        MinuteBucket.ThrowIfNotHourStart(toHour);
+        return _writer.CountBreakdownsAsync(key, fromHour, toHour, cancellationToken);
+    }
+
     /// <summary>Releases this reference; the last one answers what is queued, then closes the files.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -28,4 +28,12 @@ public interface IRawClickStore
     /// without such events (a write that failed part-way, a refused duplicate), never leave one out.
     /// </summary>
     Task<IReadOnlyList<AdKey>> ListActiveAdsAsync(DateTimeOffset hour, int slice, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Recounts the billable events accepted for <paramref name="key"/> per UTC hour of their timestamp and per value of
+    /// each breakdown dimension (<see cref="BreakdownValues"/>), for the hours starting in
+    /// [<paramref name="fromHour"/>, <paramref name="toHour"/>), both hour starts; in order of hour, dimension and value
+    /// (ordinal). Every billable event is in one tally of each dimension; values without any are left out.
+    /// </summary>
+    Task<IReadOnlyList<BreakdownTally>> CountBreakdownsAsync(AdKey key, DateTimeOffset fromHour, DateTimeOffset toHour, CancellationToken cancellationToken = default);
 }

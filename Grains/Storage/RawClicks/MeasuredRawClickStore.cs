@@ -40,4 +40,20 @@ internal sealed class MeasuredRawClickStore(IRawClickStore inner, string storeNa
 
     public Task<IReadOnlyList<AdKey>> ListActiveAdsAsync(DateTimeOffset hour, int slice, CancellationToken cancellationToken = default) =>
         inner.ListActiveAdsAsync(hour, slice, cancellationToken);
+
+    public async Task<IReadOnlyList<BreakdownTally>> CountBreakdownsAsync(AdKey key, DateTimeOffset fromHour, DateTimeOffset toHour, CancellationToken cancellationToken = default)
+    {
+        var started = timeProvider.GetTimestamp();
+        try
+        {
+            var tallies = await inner.CountBreakdownsAsync(key, fromHour, toHour, cancellationToken);
+            metrics.Operation("count_breakdowns", storeName, timeProvider.GetElapsedTime(started), null);
+            return tallies;
+        }
+        catch (Exception ex)
+        {
+            metrics.Operation("count_breakdowns", storeName, timeProvider.GetElapsedTime(started), ex);
+            throw;
+        }
+    }
 }

@@ -17,6 +17,9 @@ internal sealed class RawClickIndex(TimeSpan forgetAfterExpiry, TimeSpan retenti
     // Which ad shards have billable events in each UTC hour (in ticks), per ad slice, for reconciliation.
     private readonly Dictionary<(long Hour, int Slice), SortedSet<string>> _activeAds = [];
 
+    // Billable tallies per ad shard, hour and breakdown value, under the same retention as the minute tallies.
+    private readonly RawClickBreakdownTallies _breakdowns = new();
+
     public int RegisteredIds => _registry.Count;
 
     /// <summary>
@@ -31,6 +34,7 @@ internal sealed class RawClickIndex(TimeSpan forgetAfterExpiry, TimeSpan retenti
 
     public void Tally(AdKey key, AdEvent e, DateTimeOffset now)
     {
+        _breakdowns.Tally(key, e, now - retention);
         if (!e.Billable || e.Minute < now - retention)
         {
             return;
@@ -141,6 +145,7 @@ internal sealed class RawClickIndex(TimeSpan forgetAfterExpiry, TimeSpan retenti
             }
         }
 
+        _breakdowns.Prune(floor);
         foreach (var hour in _activeAds.Keys)
         {
             // An hour goes once its last minute has.
@@ -155,4 +160,7 @@ internal sealed class RawClickIndex(TimeSpan forgetAfterExpiry, TimeSpan retenti
 
     /// <summary>How many ad shards and hour index entries are held, for tests of pruning.</summary>
     public (int AdShards, int Hours) Held => (_tallies.Count, _activeAds.Count);
+
+    /// <summary>The breakdown tallies of <paramref name="key"/> for the hours starting in [fromHour, toHour).</summary>
+    public IReadOnlyList<BreakdownTally> CountBreakdowns(AdKey key, DateTimeOffset fromHour, DateTimeOffset toHour) => _breakdowns.Count(key, fromHour, toHour);
 }

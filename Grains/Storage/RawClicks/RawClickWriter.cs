@@ -58,6 +58,9 @@ internal sealed class RawClickWriter : IAsyncDisposable
     public Task<IReadOnlyList<AdKey>> ListActiveAdsAsync(DateTimeOffset hour, int slice, CancellationToken cancellationToken) =>
         SendAsync(new ActiveAdsRequest(hour, slice), cancellationToken);
 
+    public Task<IReadOnlyList<BreakdownTally>> CountBreakdownsAsync(AdKey key, DateTimeOffset fromHour, DateTimeOffset toHour, CancellationToken cancellationToken) =>
+        SendAsync(new BreakdownCountRequest(key, fromHour, toHour), cancellationToken);
+
     /// <summary>Answers what is queued, then closes the files.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -183,6 +186,11 @@ internal sealed class RawClickWriter : IAsyncDisposable
         {
             list.Completion.TrySetResult(_index.ActiveAds(list.Hour, list.Slice));
         }
+
+        foreach (var count in group.OfType<BreakdownCountRequest>())
+        {
+            count.Completion.TrySetResult(_index.CountBreakdowns(count.Key, count.FromHour, count.ToHour));
+        }
     }
 
     private void PublishSizes()
@@ -241,6 +249,15 @@ internal sealed class RawClickWriter : IAsyncDisposable
         public DateTimeOffset Hour => hour;
 
         public int Slice => slice;
+    }
+
+    private sealed class BreakdownCountRequest(AdKey key, DateTimeOffset fromHour, DateTimeOffset toHour) : Request<IReadOnlyList<BreakdownTally>>
+    {
+        public AdKey Key => key;
+
+        public DateTimeOffset FromHour => fromHour;
+
+        public DateTimeOffset ToHour => toHour;
     }
 
     private sealed class PruneRequest : Request

@@ -62,6 +62,29 @@ public sealed class KustoBackendTests : IDisposable
     }
 
     [Fact]
+    public async Task Clicks_CountedOnKusto_BreakdownRowsIngestedWithTheVersionOfTheirFlushsMinuteRows()
+    {
+        var adx = new ScriptedKustoCluster();
+        await using var cluster = await DeployAsync(adx);
+        var ad = (await cluster.Client.CreateAdsAsync(1))[0];
+        var minute = MinuteBucket.Of(DateTimeOffset.UtcNow);
+
+        await cluster.Client.PublishAsync(Clicks(ad, minute, 3).Select(c => c with { Device = "tablet", Country = "NL" }));
+        var counted = (await LatestCountsAsync(adx, [ad], minute, _ => 3))[ad.Id].Row;
+        var breakdowns = await Eventually.MatchesAsync(
+            () => Task.FromResult(adx.Ingested.Where(b => b.Table == "AdHourBreakdowns").SelectMany(b => b.Rows)
+                .Where(r => r.GetProperty("AdId").GetGuid() == ad.Id && r.GetProperty("Clicks").GetInt64() == 3).ToList()),
+            rows => rows.Count == 4);
+
+        Assert.Equal(
+            [("browser", "unknown"), ("country", "NL"), ("device", "tablet"), ("os", "unknown")],
+            breakdowns.Select(r => (r.GetProperty("Dimension").GetString(), r.GetProperty("Value").GetString())).Order());
+        Assert.All(breakdowns, r => Assert.Equal(MinuteBucket.Truncate(minute, Granularity.Hour), r.GetProperty("Hour").GetDateTimeOffset()));
+        Assert.Contains(breakdowns, r => r.GetProperty("Version").GetInt64() == counted.Version);
+        Assert.Contains(adx.Queries, q => q.Csl.Contains("AdHourBreakdowns", StringComparison.Ordinal) && q.Csl.Contains("max(Version)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Reconciliation_OnKusto_ReadsTheLatestViewRepairsWithANewVersionAndExportsTheMismatch()
     {
         var adx = new ScriptedKustoCluster();

@@ -80,6 +80,7 @@ internal sealed class ScriptedKustoCluster : HttpMessageHandler
             {
                 _ when csl.StartsWith(".show database schema", StringComparison.Ordinal) => _schemaFrames,
                 _ when csl.StartsWith(".show table ReconciliationMismatches ingestion json mappings", StringComparison.Ordinal) => "mgmt-mappings-mismatches.json",
+                _ when csl.StartsWith(".show table AdHourBreakdowns ingestion json mappings", StringComparison.Ordinal) => "mgmt-mappings-breakdowns.json",
                 _ when csl.EndsWith("ingestion json mappings", StringComparison.Ordinal) => "mgmt-mappings.json",
                 _ when csl.EndsWith("policy streamingingestion", StringComparison.Ordinal) => "mgmt-streaming-policy.json",
                 _ => "mgmt-bad-request.json",
@@ -106,6 +107,7 @@ internal sealed class ScriptedKustoCluster : HttpMessageHandler
     {
         _ when csl.Contains("max(Version)", StringComparison.Ordinal) => Frames([("Version", "long")], [[null]]),
         _ when csl.Contains("by Start", StringComparison.Ordinal) => Frames([("Start", "datetime"), ("Clicks", "long"), ("Impressions", "long")], []),
+        _ when csl.Contains("by Value", StringComparison.Ordinal) => Frames([("Value", "string"), ("Clicks", "long"), ("Impressions", "long")], []),
         _ when csl.Contains("by AdId, CampaignId", StringComparison.Ordinal) =>
             Frames([("AdId", "guid"), ("CampaignId", "guid"), ("Clicks", "long"), ("Impressions", "long")], []),
         _ => Frames(HourColumns, []),

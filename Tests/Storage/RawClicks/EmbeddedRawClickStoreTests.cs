@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Models;
 using Orleans.AdClicks.Storage.RawClicks;
+using Orleans.AdClicks.Tests.Infrastructure;
 
 namespace Orleans.AdClicks.Tests.Storage.RawClicks;
 
@@ -141,6 +143,44 @@ public sealed class EmbeddedRawClickStoreTests : RawClickStoreContractTests, IAs
         var error = Assert.Throws<IOException>(() => Open());
 
         Assert.Contains("in use by another process", error.Message);
+    }
+
+    [Fact]
+    public async Task CountBreakdowns_Reopened_RebuiltFromTheSegments()
+    {
+        AdEvent[] events =
+        [
+            Enriched(AdEventKind.Click, Start.AddMinutes(5), "tablet", "Chrome", "Android", "NL"),
+            Enriched(AdEventKind.Impression, Start.AddMinutes(6), "tablet", "Chrome", "Android", "NL"),
+            Enriched(AdEventKind.Click, Start.AddMinutes(7), "desktop", "Edge", "Windows", null),
+        ];
+        IReadOnlyList<BreakdownTally> before;
+        await using (var store = Open())
+        {
+            await store.AppendNewAsync(Key, events, Cancellation);
+            before = await store.CountBreakdownsAsync(Key, Start, Start.AddHours(1), Cancellation);
+        }
+
+        await using var reopened = Open();
+        var after = await reopened.CountBreakdownsAsync(Key, Start, Start.AddHours(1), Cancellation);
+
+        Assert.Equal(8, before.Count);
+        Assert.Equal(before, after);
+        Assert.Contains(new BreakdownTally(Start, BreakdownDimension.Country, "NL", 1, 1), after);
+    }
+
+    [Fact]
+    public async Task CountBreakdowns_PastRetention_Pruned()
+    {
+        await using var store = Open();
+        await store.AppendNewAsync(Key, [Enriched(AdEventKind.Click, Start, "desktop", "Chrome", "Windows", "DE")], Cancellation);
+
+        _time.Advance(EmbeddedRawClickStore.DefaultRetention + TimeSpan.FromHours(2));
+        await Eventually.MatchesAsync(
+            () => store.CountBreakdownsAsync(Key, Start, Start.AddHours(1), Cancellation),
+            tallies => tallies.Count == 0);
+
+        Assert.Empty(await store.CountAsync(Key, Start, Start.AddHours(1), Cancellation));
     }
 
     private EmbeddedRawClickStore Open(TimeSpan? forgetAfterExpiry = null) =>

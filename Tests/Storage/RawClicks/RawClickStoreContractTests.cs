@@ -1,4 +1,5 @@
 using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Models;
 using Orleans.AdClicks.Storage.RawClicks;
 
 namespace Orleans.AdClicks.Tests.Storage.RawClicks;
@@ -197,6 +198,76 @@ public abstract class RawClickStoreContractTests
     {
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.ListActiveAdsAsync(Start, slice, Cancellation));
     }
+
+    [Fact]
+    public async Task CountBreakdowns_EnrichedEvents_TalliesEachDimensionPerHourWithUnknownForMissingValues()
+    {
+        await Store.AppendNewAsync(
+            Key,
+            [
+                Enriched(AdEventKind.Click, Start.AddSeconds(10), "desktop", "Chrome", "Windows", "DE"),
+                Enriched(AdEventKind.Impression, Start.AddMinutes(30), "desktop", "Firefox", "Windows", null),
+                Enriched(AdEventKind.Click, Start.AddMinutes(59).AddSeconds(59), "mobile", "Mobile Safari", "iOS", "FR"),
+                Enriched(AdEventKind.Click, Start.AddMinutes(65), "other", "Other", "Other", null),
+                Enriched(AdEventKind.Click, Start.AddMinutes(20), "desktop", "Chrome", "Windows", "DE", billable: false),
+                Enriched(AdEventKind.Click, Start.AddMinutes(-1), "desktop", "Chrome", "Windows", "DE"),
+            ],
+            Cancellation);
+
+        var tallies = await Store.CountBreakdownsAsync(Key, Start, Start.AddHours(2), Cancellation);
+        var otherShard = await Store.CountBreakdownsAsync(Key with { Shard = 1 }, Start, Start.AddHours(2), Cancellation);
+
+        var (hour, next) = (Start, Start.AddHours(1));
+        Assert.Equal(
+            [
+                new BreakdownTally(hour, BreakdownDimension.Device, "desktop", 1, 1),
+                new BreakdownTally(hour, BreakdownDimension.Device, "mobile", 1, 0),
+                new BreakdownTally(hour, BreakdownDimension.Browser, "Chrome", 1, 0),
+                new BreakdownTally(hour, BreakdownDimension.Browser, "Firefox", 0, 1),
+                new BreakdownTally(hour, BreakdownDimension.Browser, "Mobile Safari", 1, 0),
+                new BreakdownTally(hour, BreakdownDimension.Os, "Windows", 1, 1),
+                new BreakdownTally(hour, BreakdownDimension.Os, "iOS", 1, 0),
+                new BreakdownTally(hour, BreakdownDimension.Country, "DE", 1, 0),
+                new BreakdownTally(hour, BreakdownDimension.Country, "FR", 1, 0),
+                new BreakdownTally(hour, BreakdownDimension.Country, BreakdownValues.Unknown, 0, 1),
+                new BreakdownTally(next, BreakdownDimension.Device, "other", 1, 0),
+                new BreakdownTally(next, BreakdownDimension.Browser, BreakdownValues.Unknown, 1, 0),
+                new BreakdownTally(next, BreakdownDimension.Os, BreakdownValues.Unknown, 1, 0),
+                new BreakdownTally(next, BreakdownDimension.Country, BreakdownValues.Unknown, 1, 0),
+            ],
+            tallies);
+        Assert.Empty(otherShard);
+    }
+
+    [Fact]
+    public async Task CountBreakdowns_NotEnriched_AllUnknownAndEachDimensionSumsToTheMinuteCounts()
+    {
+        var events = Enumerable.Range(0, 5).Select(i => Event(i % 2 == 0 ? AdEventKind.Click : AdEventKind.Impression, Guid.NewGuid(), Start.AddMinutes(i * 7))).ToList();
+        await Store.AppendNewAsync(Key, events, Cancellation);
+
+        var tallies = await Store.CountBreakdownsAsync(Key, Start, Start.AddHours(1), Cancellation);
+        var minutes = await Store.CountAsync(Key, Start, Start.AddHours(1), Cancellation);
+
+        Assert.Equal(4, tallies.Count);
+        Assert.All(tallies, t => Assert.Equal((BreakdownValues.Unknown, minutes.Sum(m => m.Clicks), minutes.Sum(m => m.Impressions)), (t.Value, t.Clicks, t.Impressions)));
+        Assert.Equal((3, 2), (minutes.Sum(m => m.Clicks), minutes.Sum(m => m.Impressions)));
+    }
+
+    [Fact]
+    public async Task CountBreakdowns_TimeInsideAnHour_Throws()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.CountBreakdownsAsync(Key, Start.AddMinutes(1), Start.AddHours(1), Cancellation));
+    }
+
+    protected AdEvent Enriched(AdEventKind kind, DateTimeOffset at, string? device, string? browser, string? os, string? country, bool billable = true) =>
+        Event(kind, Guid.NewGuid(), at, billable) with
+        {
+            Invalid = billable ? InvalidTrafficReason.None : InvalidTrafficReason.KnownCrawler,
+            Device = device,
+            Browser = browser,
+            Os = os,
+            Country = country,
+        };
 
     protected AdEvent Event(AdEventKind kind, Guid impressionId, DateTimeOffset? at = null, bool billable = true) =>
         new(kind, impressionId, Key.AdId, CampaignId, at ?? Start, Start.AddMinutes(-1), Start.AddHours(1), billable, "Mozilla/5.0", "203.0.113.0");

@@ -176,4 +176,52 @@ public static class DuckDbSqlRenderer
         var end = MinuteBucket.Truncate(to, Granularity.Hour).UtcDateTime;
         return first < end ? (first, end) : (null, null);
     }
+
+    /// <summary>
+    /// A breakdown read: the scope's hour_breakdowns rows of the dimension and hours, summed per value. One ad's rows
+    /// come by its ad_id index first, as <see cref="Render"/> reads one ad's minutes.
+    /// </summary>
+    public static (string Sql, DuckDBParameter[] Parameters) RenderBreakdown(BreakdownQuery query)
+    {
+        var where = new List<string> { "dimension = $dimension", "hour >= $from", "hour < $to" };
+        var parameters = new List<DuckDBParameter>
+        {
+            new("dimension", query.Dimension.ApiName()), new("from", query.From.UtcDateTime), new("to", query.To.UtcDateTime),
+        };
+        void Filter(string condition, string name, object value)
+        {
+            where.Add(condition);
+            parameters.Add(new DuckDBParameter(name, value));
+        }
+
+        if (query.Tenant.AdvertiserId is { } tenant)
+        {
+            Filter("advertiser_id = $tenantId", "tenantId", tenant);
+        }
+
+        if (query.Scope.AdvertiserId is { } advertiser)
+        {
+            Filter("advertiser_id = $advertiserId", "advertiserId", advertiser);
+        }
+
+        if (query.Scope.CampaignId is { } campaign)
+        {
+            Filter("campaign_id = $campaignId", "campaignId", campaign);
+        }
+
+        var sql = new StringBuilder();
+        var source = "hour_breakdowns";
+        if (query.Scope.AdId is { } ad)
+        {
+            parameters.Add(new DuckDBParameter("adId", ad));
+            sql.AppendLine("WITH ad AS MATERIALIZED (SELECT * FROM hour_breakdowns WHERE ad_id = $adId)");
+            source = "ad";
+        }
+
+        sql.Append("SELECT value, sum(clicks)::BIGINT AS clicks, sum(impressions)::BIGINT AS impressions FROM ").AppendLine(source)
+            .Append("WHERE ").AppendJoin(" AND ", where).AppendLine()
+            .AppendLine("GROUP BY value")
+            .Append("ORDER BY clicks DESC, impressions DESC, value");
+        return (sql.ToString(), [.. parameters]);
+    }
 }

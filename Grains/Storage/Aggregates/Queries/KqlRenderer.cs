@@ -102,4 +102,56 @@ public static class KqlRenderer
 
         return (kql.ToString(), parameters);
     }
+
+    /// <summary>
+    /// A breakdown read over the latest-version view AdHourBreakdownLatest: the scope's rows of the dimension and
+    /// hours, summed per value, ranked as DuckDB ranks them.
+    /// </summary>
+    public static (string Kql, IReadOnlyList<KustoParameter> Parameters) RenderBreakdown(BreakdownQuery query)
+    {
+        var where = new List<string>();
+        var parameters = new List<KustoParameter>();
+        void Filter(string condition, KustoParameter parameter)
+        {
+            where.Add(condition);
+            parameters.Add(parameter);
+        }
+
+        if (query.Tenant.AdvertiserId is { } tenant)
+        {
+            Filter("AdvertiserId == tenantId", KustoParameter.Guid("tenantId", tenant));
+        }
+
+        if (query.Scope.AdvertiserId is { } advertiser)
+        {
+            Filter("AdvertiserId == advertiserId", KustoParameter.Guid("advertiserId", advertiser));
+        }
+
+        if (query.Scope.CampaignId is { } campaign)
+        {
+            Filter("CampaignId == campaignId", KustoParameter.Guid("campaignId", campaign));
+        }
+
+        if (query.Scope.AdId is { } ad)
+        {
+            Filter("AdId == adId", KustoParameter.Guid("adId", ad));
+        }
+
+        Filter("Dimension == breakdownBy", KustoParameter.String("breakdownBy", query.Dimension.ApiName()));
+        Filter("Hour >= fromTime", KustoParameter.DateTime("fromTime", query.From));
+        Filter("Hour < toTime", KustoParameter.DateTime("toTime", query.To));
+        var kql = new StringBuilder("AdHourBreakdownLatest")
+            .Append("\n| where ").AppendJoin(" and ", where)
+            .Append("\n| summarize Clicks = sum(Clicks), Impressions = sum(Impressions) by Value")
+            .Append("\n| order by Clicks desc, Impressions desc, Value asc");
+        return (kql.ToString(), parameters);
+    }
+
+    /// <summary>
+    /// An ad shard's highest breakdown row version, from the base table AdHourBreakdowns (every version ever written),
+    /// which its counting grain must exceed as it must exceed its minute rows'.
+    /// </summary>
+    public static (string Kql, IReadOnlyList<KustoParameter> Parameters) RenderLatestBreakdownVersion(AdKey key) =>
+        ("AdHourBreakdowns\n| where AdId == adId and Shard == shard\n| summarize Version = max(Version)",
+            [KustoParameter.Guid("adId", key.AdId), KustoParameter.Int("shard", key.Shard)]);
 }
