@@ -70,6 +70,10 @@ public sealed class KustoSchemaCheck(KustoManagementClient client)
             {
                 problems.Add($"materialized view {expected.Name} reads table {source}, not {expected.Source}");
             }
+            else if (expected.AllColumns)
+            {
+                CheckViewColumns(expected, schema, view, problems);
+            }
         }
 
         if (problems.Count > 0)
@@ -95,6 +99,25 @@ public sealed class KustoSchemaCheck(KustoManagementClient client)
             {
                 problems.Add($"column {expected.Name}.{column.Name} is {type}, not {column.Type}");
             }
+        }
+    }
+
+    /// <summary>
+    /// A view over <c>*</c> keeps the columns its table had when it was created or last altered: one that lacks a column of
+    /// the table was not altered after the table changed (schema.kql's create-or-alter does that), and ADX disables it.
+    /// </summary>
+    private static void CheckViewColumns(KustoSchemaDefinition.View expected, KustoSchemaDefinition schema, JsonElement view, List<string> problems)
+    {
+        if (schema.Tables.FirstOrDefault(t => t.Name == expected.Source) is not { } table
+            || !view.TryGetProperty("OrderedColumns", out var columns) || columns.ValueKind != JsonValueKind.Array)
+        {
+            return;
+        }
+
+        var present = columns.EnumerateArray().Select(c => Text(c, "Name")).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var column in table.Columns.Where(c => !present.Contains(c.Name)))
+        {
+            problems.Add($"materialized view {expected.Name} has no column {column.Name} of table {expected.Source} (alter the view, then enable it if it was disabled)");
         }
     }
 
