@@ -257,10 +257,11 @@ public sealed class KustoMinuteCountWriterTests : IAsyncDisposable
     [Fact]
     public void Serializer_InvalidClicks_RoundTripEveryReasonInItsColumn()
     {
+        var minute = MinuteBucket.Of(Start);
         var rows = new[]
         {
-            Row(Ad(1), 0, 2, 4) with { InvalidClicks = new InvalidClickCounts(1, 2, 3, 4, 5) },
-            Row(Ad(2), 1, 0, 5),
+            Row(Ad(1), 0, 2, 4) with { Minute = minute, InvalidClicks = new InvalidClickCounts(1, 2, 3, 4, 5) },
+            Row(Ad(2), 1, 0, 5) with { Minute = minute },
         };
 
         var batch = Assert.Single(KustoMinuteCountSerializer.Batches(rows, Start, KustoIngestClient.MaxRequestBytes));
