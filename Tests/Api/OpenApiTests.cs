@@ -90,7 +90,7 @@ public sealed class OpenApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         var properties = schemas.GetProperty(schemaName).GetProperty("properties");
         var byReason = Resolve(schemas, properties.GetProperty("invalidClicksByReason"));
 
-        Assert.Equal("integer", properties.GetProperty("invalidClicks").GetProperty("type").GetString());
+        Assert.Equal("int64", properties.GetProperty("invalidClicks").GetProperty("format").GetString());
         Assert.Equal(
             ["addressFlood", "campaignFlood", "expiredToken", "knownCrawler", "tooEarly"],
             byReason.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
