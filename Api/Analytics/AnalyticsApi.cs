@@ -141,7 +141,7 @@ public static class AnalyticsApi
         var (adNames, campaignNames) = await NamesAsync(grains, ads);
         return TypedResults.Ok(new TopAdsDto(
             [.. ads.Select(a => new TopAdDto(a.AdId, a.CampaignId, adNames.GetValueOrDefault(a.AdId), campaignNames.GetValueOrDefault(a.CampaignId),
-                a.Clicks, a.Impressions, Ctr.Of(a.Clicks, a.Impressions)))],
+                a.Clicks, a.Impressions, Ctr.Of(a.Clicks, a.Impressions), a.InvalidClicks.Total, InvalidClicksByReasonDto.From(a.InvalidClicks)))],
             asOf));
     }
 
@@ -180,13 +180,13 @@ public static class AnalyticsApi
         var counts = (await analytics.QuerySeriesAsync(tenant, scope, range.From, range.To, range.Granularity, cancellationToken))
             .ToDictionary(b => b.Start);
         var size = TimeSpan.FromTicks(MinuteBucket.TicksPer(range.Granularity));
-        var series = range.Buckets()
-            .Select(start => counts.TryGetValue(start, out var b)
-                ? new SeriesPointDto(start, b.Clicks, b.Impressions, start + size > asOf)
-                : new SeriesPointDto(start, 0, 0, start + size > asOf))
+        var buckets = range.Buckets().Select(start => counts.GetValueOrDefault(start) ?? new BucketCount(start, 0, 0)).ToList();
+        var series = buckets
+            .Select(b => new SeriesPointDto(b.Start, b.Clicks, b.Impressions, b.Start + size > asOf, b.InvalidClicks.Total, InvalidClicksByReasonDto.From(b.InvalidClicks)))
             .ToList();
         var clicks = series.Sum(p => p.Clicks);
         var impressions = series.Sum(p => p.Impressions);
-        return new PeriodDto(range.From, range.To, new TotalsDto(clicks, impressions, Ctr.Of(clicks, impressions)), series);
+        var invalid = InvalidClickCounts.Sum(buckets.Select(b => b.InvalidClicks));
+        return new PeriodDto(range.From, range.To, new TotalsDto(clicks, impressions, Ctr.Of(clicks, impressions), invalid.Total, InvalidClicksByReasonDto.From(invalid)), series);
     }
 }

@@ -2,10 +2,14 @@ using System.Text.Json.Serialization;
 
 namespace Orleans.AdClicks.Api.Analytics;
 
-public sealed record TotalsDto(long Clicks, long Impressions, double Ctr);
+/// <summary>Billable clicks and impressions and their CTR; the invalid clicks beside them are never billed.</summary>
+public sealed record TotalsDto(long Clicks, long Impressions, double Ctr, long InvalidClicks, InvalidClicksByReasonDto InvalidClicksByReason);
 
-/// <summary>One bucket; <see cref="Partial"/> while it is still filling (it ends after the answer's asOf).</summary>
-public sealed record SeriesPointDto(DateTimeOffset Start, long Clicks, long Impressions, bool Partial);
+/// <summary>
+/// One bucket; <see cref="Partial"/> while it is still filling (it ends after the answer's asOf). Clicks and impressions
+/// are billable; <see cref="InvalidClicks"/> counts the bucket's invalid clicks, by reason in <see cref="InvalidClicksByReason"/>.
+/// </summary>
+public sealed record SeriesPointDto(DateTimeOffset Start, long Clicks, long Impressions, bool Partial, long InvalidClicks, InvalidClicksByReasonDto InvalidClicksByReason);
 
 /// <summary>The period before the one asked for: as long, as many buckets of the same size, ending where it starts.</summary>
 public sealed record PeriodDto(DateTimeOffset From, DateTimeOffset To, TotalsDto Totals, IReadOnlyList<SeriesPointDto> Series);
@@ -33,7 +37,10 @@ public sealed record SeriesDto(
 /// </summary>
 public sealed record BudgetDto(long TotalClickBudget, long SpentClicks, long OverBudgetClicks, DateTimeOffset? BudgetSpentAt);
 
-/// <summary>One ad of a top list; the names are null (and written) when the ad or campaign no longer exists.</summary>
+/// <summary>
+/// One ad of a top list; the names are null (and written) when the ad or campaign no longer exists. Clicks, impressions
+/// and CTR are billable; the ad's invalid clicks in the range are beside them (they never rank an ad).
+/// </summary>
 public sealed record TopAdDto(
     Guid AdId,
     Guid CampaignId,
@@ -41,7 +48,9 @@ public sealed record TopAdDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? CampaignName,
     long Clicks,
     long Impressions,
-    double Ctr);
+    double Ctr,
+    long InvalidClicks,
+    InvalidClicksByReasonDto InvalidClicksByReason);
 
 public sealed record TopAdsDto(IReadOnlyList<TopAdDto> Items, DateTimeOffset AsOf);
 

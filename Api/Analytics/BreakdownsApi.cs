@@ -80,7 +80,7 @@ public static class BreakdownsApi
         var (clicks, impressions) = (totals.Sum(t => t.Clicks), totals.Sum(t => t.Impressions));
         return TypedResults.Ok(new BreakdownDto(
             scope.AdId, scope.CampaignId, scope.AdvertiserId, dimension.Value.ApiName(), range.From, range.To, asOf, range.To > asOf,
-            new TotalsDto(clicks, impressions, Ctr.Of(clicks, impressions)),
+            new BreakdownTotalsDto(clicks, impressions, Ctr.Of(clicks, impressions)),
             [.. totals.Select(t => new BreakdownItemDto(t.Value, t.Clicks, t.Impressions, Ctr.Of(t.Clicks, t.Impressions)))]));
     }
 

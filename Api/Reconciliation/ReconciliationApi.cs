@@ -83,7 +83,7 @@ public static class ReconciliationApi
             caller.IsAdmin ? report.EventsRecounted : null,
             caller.IsAdmin ? report.MismatchCount : lines.Count,
             caller.IsAdmin ? report.RowsRepaired : lines.DistinctBy(m => (m.AdId, m.Shard, m.Minute)).Count(),
-            [.. lines.Select(m => new MismatchDto(m.AdId, m.Shard, m.CampaignId, m.Minute, m.Kind.ApiName(), m.Expected, m.Found))],
+            [.. lines.Select(m => new MismatchDto(m.AdId, m.Shard, m.CampaignId, m.Minute, m.KindName, m.Expected, m.Found))],
             report.MismatchCount > report.Mismatches.Count,
             caller.IsAdmin ? report.LastError : null);
     }

@@ -65,17 +65,18 @@ public sealed partial class AdGrain
         }
         catch
         {
-            _uncertain.UnionWith(events.Where(e => e.Billable).Select(e => e.Minute));
+            _uncertain.UnionWith(events.Where(MinuteCounts.IsCounted).Select(e => e.Minute));
             _uncertainHours.UnionWith(events.Where(e => e.Billable).Select(BreakdownValues.HourOf));
             throw;
         }
 
         metrics.Received(events, accepted);
-        var billable = accepted.Where(e => e.Billable).ToList();
+        // Billable events and invalid clicks, each counted in its own column.
+        var counted = accepted.Where(MinuteCounts.IsCounted).ToList();
 
         // Only minutes this activation does not know need the raw store: late ones before what it recounted or
         // forgot, and uncertain ones. Recounting after the write already includes this batch: not added to.
-        var unknown = billable.Select(e => e.Minute).Where(m => !_counts.IsKnown(m) || _uncertain.Contains(m)).Distinct().Order().ToList();
+        var unknown = counted.Select(e => e.Minute).Where(m => !_counts.IsKnown(m) || _uncertain.Contains(m)).Distinct().Order().ToList();
         try
         {
             var reason = unknown.All(_uncertain.Contains) ? CountingMetrics.RecountReason.Uncertain : CountingMetrics.RecountReason.Late;
@@ -89,7 +90,7 @@ public sealed partial class AdGrain
         }
 
         var recounted = unknown.ToHashSet();
-        foreach (var adEvent in billable)
+        foreach (var adEvent in counted)
         {
             if (!recounted.Contains(adEvent.Minute))
             {
@@ -97,9 +98,9 @@ public sealed partial class AdGrain
             }
         }
 
-        await CountBreakdownsAsync(billable);
+        await CountBreakdownsAsync([.. counted.Where(e => e.Billable)]);
         MarkDirtySince();
-        LogCounted(_key.ToString(), events.Count, accepted.Count, billable.Count);
+        LogCounted(_key.ToString(), events.Count, accepted.Count, counted.Count);
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;
@@ -141,7 +142,7 @@ public sealed partial class AdGrain
         foreach (var minute in minutes)
         {
             tallies.TryGetValue(minute, out var tally);
-            _counts.Load(minute, tally.Clicks, tally.Impressions, writeZeros);
+            _counts.Load(tally with { Minute = minute }, writeZeros);
             _uncertain.Remove(minute);
         }
     }
@@ -149,8 +150,8 @@ public sealed partial class AdGrain
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ad {AdKey}: {Events} events of Event Hubs partition {Partition}, offsets {FirstOffset} to {LastOffset}, skipped: unknown_ad: the ad has no definition")]
     private partial void LogUnknownAd(string adKey, int events, string partition, string? firstOffset, string? lastOffset);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Ad {AdKey}: {Received} events received, {Accepted} new, {Billable} counted")]
-    private partial void LogCounted(string adKey, int received, int accepted, int billable);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Ad {AdKey}: {Received} events received, {Accepted} new, {Counted} counted")]
+    private partial void LogCounted(string adKey, int received, int accepted, int counted);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Ad {AdKey}: an event of ad {AdId} arrived on this stream and was ignored")]
     private partial void LogWrongStream(string adKey, Guid adId);

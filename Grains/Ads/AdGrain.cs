@@ -121,7 +121,7 @@ public sealed partial class AdGrain(
         var version = _lastVersion = Math.Max(time.GetUtcNow().UtcTicks, _lastVersion + 1);
         var advertiserId = _info?.AdvertiserId ?? Guid.Empty;
         var rows = dirty
-            .Select(m => new MinuteCountRow(_key.AdId, _key.Shard, CampaignId, advertiserId, m.Minute, m.Clicks, m.Impressions, version))
+            .Select(m => new MinuteCountRow(_key.AdId, _key.Shard, CampaignId, advertiserId, m.Minute, m.Clicks, m.Impressions, version, m.InvalidClicks))
             .ToList();
 
         // Both writes are started before either is awaited, so a store that groups writes commits them together.

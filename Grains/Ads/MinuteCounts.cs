@@ -1,10 +1,12 @@
 using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Models;
 using Orleans.AdClicks.Storage.RawClicks;
 
 namespace Orleans.AdClicks.Ads;
 
 /// <summary>
-/// The absolute counts of one ad shard per UTC minute, as far as this activation knows them.
+/// The absolute counts of one ad shard per UTC minute (billable clicks, impressions, and invalid clicks by reason),
+/// as far as this activation knows them.
 /// A minute is either known (recounted from the raw store once, then kept exact by adding each
 /// newly accepted event) or unknown; only known minutes can be added to or flushed. Only the shard's
 /// own grain writes its raw events, so after a recount of every minute from some minute onwards,
@@ -20,6 +22,9 @@ public sealed class MinuteCounts
     /// <summary>Minutes with counts not yet written to the aggregate store.</summary>
     public int DirtyCount { get; private set; }
 
+    /// <summary>True when <paramref name="adEvent"/> counts in a minute: billable, or an invalid click.</summary>
+    public static bool IsCounted(AdEvent adEvent) => adEvent.Billable || InvalidClickCounts.Counts(adEvent);
+
     /// <summary>True when the minute's count is known to this activation.</summary>
     public bool IsKnown(DateTimeOffset minute) => _minutes.ContainsKey(minute) || minute >= _zeroFrom;
 
@@ -27,9 +32,14 @@ public sealed class MinuteCounts
     public DateTimeOffset? ZeroFrom => _zeroFrom;
 
     /// <summary>Sets a minute to a recounted value; it needs writing when it has any count, or when <paramref name="writeZero"/>.</summary>
-    public void Load(DateTimeOffset minute, long clicks, long impressions, bool writeZero = false)
+    public void Load(DateTimeOffset minute, long clicks, long impressions, bool writeZero = false) =>
+        Load(new MinuteTally(minute, clicks, impressions), writeZero);
+
+    /// <summary>Sets the tally's minute to its recounted value; it needs writing when it has any count, or when <paramref name="writeZero"/>.</summary>
+    public void Load(MinuteTally tally, bool writeZero = false)
     {
-        var entry = new Entry(clicks, impressions, Dirty: writeZero || clicks + impressions > 0);
+        var minute = tally.Minute;
+        var entry = new Entry(tally.Clicks, tally.Impressions, tally.InvalidClicks, Dirty: writeZero || !tally.IsEmpty);
         if (_minutes.TryGetValue(minute, out var old) && old.Dirty)
         {
             DirtyCount--;
@@ -50,13 +60,16 @@ public sealed class MinuteCounts
     {
         foreach (var tally in tallies.Where(t => t.Minute >= from))
         {
-            Load(tally.Minute, tally.Clicks, tally.Impressions);
+            Load(tally);
         }
 
         _zeroFrom = from;
     }
 
-    /// <summary>Adds one newly accepted billable event to its known minute.</summary>
+    /// <summary>
+    /// Adds one newly accepted event to its known minute: a billable one to its kind's count, an invalid click to its
+    /// reason's (<see cref="InvalidClickCounts.Counts(AdEvent)"/>); any other event counts nowhere.
+    /// </summary>
     public void Add(AdEvent adEvent)
     {
         var minute = adEvent.Minute;
@@ -65,6 +78,13 @@ public sealed class MinuteCounts
             throw new InvalidOperationException($"Minute {minute:O} is not known; recount it before adding.");
         }
 
+        if (!IsCounted(adEvent))
+        {
+            return;
+        }
+
+        var invalidClick = !adEvent.Billable;
+
         // A known minute that is not held is zero, and clean.
         _minutes.TryGetValue(minute, out var entry);
         if (!entry.Dirty)
@@ -72,21 +92,23 @@ public sealed class MinuteCounts
             DirtyCount++;
         }
 
-        _minutes[minute] = adEvent.Kind == AdEventKind.Click
-            ? entry with { Clicks = entry.Clicks + 1, Dirty = true }
-            : entry with { Impressions = entry.Impressions + 1, Dirty = true };
+        _minutes[minute] = invalidClick
+            ? entry with { InvalidClicks = entry.InvalidClicks.Add(adEvent.ReasonOf()), Dirty = true }
+            : adEvent.Kind == AdEventKind.Click
+                ? entry with { Clicks = entry.Clicks + 1, Dirty = true }
+                : entry with { Impressions = entry.Impressions + 1, Dirty = true };
     }
 
     /// <summary>The minutes that need writing, with their absolute counts.</summary>
-    public IReadOnlyList<(DateTimeOffset Minute, long Clicks, long Impressions)> Dirty() =>
-        [.. _minutes.Where(m => m.Value.Dirty).Select(m => (m.Key, m.Value.Clicks, m.Value.Impressions))];
+    public IReadOnlyList<MinuteTally> Dirty() =>
+        [.. _minutes.Where(m => m.Value.Dirty).Select(m => new MinuteTally(m.Key, m.Value.Clicks, m.Value.Impressions, m.Value.InvalidClicks))];
 
     /// <summary>Marks minutes written, unless they changed since <paramref name="written"/> was taken.</summary>
-    public void MarkWritten(IEnumerable<(DateTimeOffset Minute, long Clicks, long Impressions)> written)
+    public void MarkWritten(IEnumerable<MinuteTally> written)
     {
-        foreach (var (minute, clicks, impressions) in written)
+        foreach (var (minute, clicks, impressions, invalidClicks) in written)
         {
-            if (_minutes.TryGetValue(minute, out var entry) && entry.Dirty && entry.Clicks == clicks && entry.Impressions == impressions)
+            if (_minutes.TryGetValue(minute, out var entry) && entry.Dirty && entry.Clicks == clicks && entry.Impressions == impressions && entry.InvalidClicks == invalidClicks)
             {
                 _minutes[minute] = entry with { Dirty = false };
                 DirtyCount--;
@@ -112,5 +134,5 @@ public sealed class MinuteCounts
         }
     }
 
-    private readonly record struct Entry(long Clicks, long Impressions, bool Dirty);
+    private readonly record struct Entry(long Clicks, long Impressions, InvalidClickCounts InvalidClicks, bool Dirty);
 }

@@ -29,9 +29,9 @@ public sealed class ReconciliationMetrics
 
     public void SliceDone(SliceReconciliation slice)
     {
-        foreach (var kind in slice.Mismatches.GroupBy(m => m.Kind))
+        foreach (var kind in slice.Mismatches.GroupBy(m => m.Invalid != InvalidTrafficReason.None ? "invalid_click" : m.Kind == AdEventKind.Click ? "click" : "impression"))
         {
-            _mismatches.Add(kind.Count(), new KeyValuePair<string, object?>("kind", kind.Key == AdEventKind.Click ? "click" : "impression"));
+            _mismatches.Add(kind.Count(), new KeyValuePair<string, object?>("kind", kind.Key));
         }
 
         _repairs.Add(slice.RowsRepaired);

@@ -23,7 +23,7 @@ public sealed class ReconciliationSliceGrain(
 {
     // What earlier attempts of the same run repaired before one of their ads failed: a retry finds those
     // minutes right, so without this the report would lose them.
-    private readonly Dictionary<(AdKey Ad, DateTimeOffset Minute, AdEventKind Kind), ReconciliationMismatch> _repairedEarlier = [];
+    private readonly Dictionary<(AdKey Ad, DateTimeOffset Minute, AdEventKind Kind, InvalidTrafficReason Invalid), ReconciliationMismatch> _repairedEarlier = [];
     private long _rowsRepairedEarlier;
     private Guid _runId;
 
@@ -74,7 +74,7 @@ public sealed class ReconciliationSliceGrain(
 
         foreach (var mismatch in mismatches)
         {
-            _repairedEarlier.TryAdd((new AdKey(mismatch.AdId, mismatch.Shard), mismatch.Minute, mismatch.Kind), mismatch);
+            _repairedEarlier.TryAdd((new AdKey(mismatch.AdId, mismatch.Shard), mismatch.Minute, mismatch.Kind, mismatch.Invalid), mismatch);
         }
 
         _rowsRepairedEarlier += repaired;
@@ -88,13 +88,13 @@ public sealed class ReconciliationSliceGrain(
             slice,
             ads.Count,
             events,
-            [.. _repairedEarlier.Values.OrderBy(m => m.AdId).ThenBy(m => m.Shard).ThenBy(m => m.Minute).ThenBy(m => m.Kind)],
+            [.. _repairedEarlier.Values.OrderBy(m => m.AdId).ThenBy(m => m.Shard).ThenBy(m => m.Minute).ThenBy(m => m.Kind).ThenBy(m => m.Invalid)],
             _rowsRepairedEarlier);
         metrics.SliceDone(result);
         return result;
     }
 
-    /// <summary>Every (minute, kind) of the ad shard whose stored count differs from its recount.</summary>
+    /// <summary>Every (minute, kind) of the ad shard whose stored count differs from its recount, invalid clicks per reason.</summary>
     private static List<ReconciliationMismatch> Compare(AdKey ad, IReadOnlyList<MinuteTally> tallies, IEnumerable<MinuteCountRow> rows)
     {
         var stored = rows.ToDictionary(r => r.Minute);
@@ -112,6 +112,12 @@ public sealed class ReconciliationSliceGrain(
             if (expected.Impressions != found.Impressions)
             {
                 differing.Add(new ReconciliationMismatch(ad.AdId, ad.Shard, found.CampaignId, found.AdvertiserId, minute, AdEventKind.Impression, expected.Impressions, found.Impressions));
+            }
+
+            foreach (var reason in InvalidTraffic.Reasons.Where(r => expected.InvalidClicks[r] != found.InvalidClicks[r]))
+            {
+                differing.Add(new ReconciliationMismatch(
+                    ad.AdId, ad.Shard, found.CampaignId, found.AdvertiserId, minute, AdEventKind.Click, expected.InvalidClicks[reason], found.InvalidClicks[reason], reason));
             }
         }
 

@@ -26,7 +26,7 @@ public static class ReconciliationWebhookEvents
                 report.RunId,
                 report.Hour,
                 MismatchCount = lines.Count(),
-                Mismatches = lines.Take(MaxLines).Select(m => new { m.AdId, m.CampaignId, m.Minute, Kind = m.Kind.ApiName(), m.Expected, m.Found }),
+                Mismatches = lines.Take(MaxLines).Select(m => new { m.AdId, m.CampaignId, m.Minute, Kind = m.KindName, m.Expected, m.Found }),
             })));
 
     private static Guid EventId(Guid runId, Guid advertiserId) =>

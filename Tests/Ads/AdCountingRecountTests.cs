@@ -87,6 +87,57 @@ public sealed class AdCountingRecountTests : IAsyncLifetime
         Assert.Equal(1, RawStore.FailedCounts);
     }
 
+    [Fact]
+    public async Task Activation_AfterACrashBetweenRawWriteAndFlush_RecountsInvalidClicksAsLiveCountingCountedThem()
+    {
+        var ads = await _cluster.Client.CreateAdsAsync(2);
+        var (live, crashed) = (ads[0], ads[1]);
+        var at = _clock.GetUtcNow();
+        var minute = MinuteBucket.Of(at);
+
+        // The live ad's events are counted as they come. The crashed ad's reached the raw store, but its grain died
+        // before counting them (as after a silo crash); its next event activates a grain that recounts them.
+        await _cluster.Client.PublishAsync(Mixed(live, at));
+        await RawStore.AppendNewAsync(new AdKey(crashed.Id, 0), Mixed(crashed, at), TestContext.Current.CancellationToken);
+        await _cluster.Client.PublishAsync(Clicks(live, at, 1));
+        await _cluster.Client.PublishAsync(Clicks(crashed, at, 1));
+
+        var expected = new BucketCount(minute, 3, 1, new InvalidClickCounts(1, 2, 1, 1, 1));
+        Assert.Equal(expected, await MinuteAsync(live, minute, expected));
+        Assert.Equal(expected, await MinuteAsync(crashed, minute, expected));
+    }
+
+    /// <summary>
+    /// Two billable clicks, a billable impression, and invalid traffic: one click per rule (two crawler clicks), and
+    /// events counted nowhere: a crawler's impression and a click whose token expired more than a day before.
+    /// </summary>
+    private static List<AdEvent> Mixed(AdInfo ad, DateTimeOffset at)
+    {
+        AdEvent Invalid(AdEventKind kind, InvalidTrafficReason reason) => Clicks(ad, at, 1)[0] with { Kind = kind, Billable = false, Invalid = reason };
+        return
+        [
+            .. Clicks(ad, at, 2),
+            Clicks(ad, at, 1)[0] with { Kind = AdEventKind.Impression },
+            Invalid(AdEventKind.Click, InvalidTrafficReason.KnownCrawler),
+            Invalid(AdEventKind.Click, InvalidTrafficReason.KnownCrawler),
+            Invalid(AdEventKind.Click, InvalidTrafficReason.TooEarly),
+            Invalid(AdEventKind.Click, InvalidTrafficReason.AddressFlood),
+            Invalid(AdEventKind.Click, InvalidTrafficReason.CampaignFlood),
+            Invalid(AdEventKind.Click, InvalidTrafficReason.ExpiredToken) with { TokenExpiresAt = at.AddMinutes(-5) },
+            Invalid(AdEventKind.Click, InvalidTrafficReason.ExpiredToken) with { TokenIssuedAt = at.AddDays(-3), TokenExpiresAt = at.AddDays(-2) },
+            Invalid(AdEventKind.Impression, InvalidTrafficReason.KnownCrawler),
+        ];
+    }
+
+    private Task<BucketCount?> MinuteAsync(AdInfo ad, DateTimeOffset minute, BucketCount expected)
+    {
+        var aggregates = _cluster.Silos[0].ServiceProvider.GetRequiredService<IAggregateQueries>();
+        return Eventually.MatchesAsync(
+            async () => (await aggregates.QuerySeriesAsync(SeriesScope.Ad(ad.Id), minute, minute.AddMinutes(1), Granularity.Minute)).SingleOrDefault(),
+            bucket => bucket == expected,
+            eachSample: bucket => Assert.True(bucket is null || (bucket.Clicks <= expected.Clicks && bucket.InvalidClicks.Total <= expected.InvalidClicks.Total), $"over-count: {bucket}"));
+    }
+
     private static List<AdEvent> Clicks(AdInfo ad, DateTimeOffset at, int count) =>
         [.. Enumerable.Range(0, count).Select(_ => new AdEvent(
             AdEventKind.Click, Guid.NewGuid(), ad.Id, ad.CampaignId, at, at.AddHours(-4), at.AddHours(20), true, null, null))];

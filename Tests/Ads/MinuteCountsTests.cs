@@ -1,5 +1,6 @@
 using Orleans.AdClicks.Ads;
 using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Models;
 using Orleans.AdClicks.Storage.RawClicks;
 
 namespace Orleans.AdClicks.Tests.Ads;
@@ -10,6 +11,9 @@ public sealed class MinuteCountsTests
 
     private static AdEvent Event(AdEventKind kind, DateTimeOffset at) =>
         new(kind, Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), at, at, at.AddDays(1), true, null, null);
+
+    private static AdEvent Invalid(AdEventKind kind, DateTimeOffset at, InvalidTrafficReason reason, DateTimeOffset? expiresAt = null) =>
+        new(kind, Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), at, at.AddDays(-1), expiresAt ?? at.AddDays(1), false, null, null, reason);
 
     [Fact]
     public void Add_UnknownMinute_Throws()
@@ -28,7 +32,7 @@ public sealed class MinuteCountsTests
         counts.Add(Event(AdEventKind.Click, Minute.AddSeconds(59)));
         counts.Add(Event(AdEventKind.Impression, Minute));
 
-        Assert.Equal([(Minute, 3L, 6L)], counts.Dirty());
+        Assert.Equal([new MinuteTally(Minute, 3, 6)], counts.Dirty());
         Assert.Equal(1, counts.DirtyCount);
     }
 
@@ -42,7 +46,7 @@ public sealed class MinuteCountsTests
         var dirty = counts.Dirty();
         counts.MarkWritten(dirty);
 
-        Assert.Equal([(Minute.AddMinutes(1), 0L, 0L)], dirty);
+        Assert.Equal([new MinuteTally(Minute.AddMinutes(1), 0, 0)], dirty);
         Assert.Equal(0, counts.DirtyCount);
     }
 
@@ -57,7 +61,7 @@ public sealed class MinuteCountsTests
         Assert.True(counts.IsKnown(Minute.AddMinutes(2)));
         Assert.True(counts.IsKnown(Minute.AddDays(2)));
         Assert.False(counts.IsKnown(Minute.AddMinutes(-1)));
-        Assert.Equal([(Minute.AddMinutes(1), 4L, 0L)], counts.Dirty());
+        Assert.Equal([new MinuteTally(Minute.AddMinutes(1), 4, 0)], counts.Dirty());
     }
 
     [Fact]
@@ -68,7 +72,7 @@ public sealed class MinuteCountsTests
 
         counts.Add(Event(AdEventKind.Click, Minute.AddMinutes(30)));
 
-        Assert.Equal([(Minute.AddMinutes(30), 1L, 0L)], counts.Dirty());
+        Assert.Equal([new MinuteTally(Minute.AddMinutes(30), 1, 0)], counts.Dirty());
         Assert.Throws<InvalidOperationException>(() => counts.Add(Event(AdEventKind.Click, Minute.AddMinutes(-1))));
     }
 
@@ -98,7 +102,7 @@ public sealed class MinuteCountsTests
         counts.Add(Event(AdEventKind.Click, Minute));
         counts.MarkWritten(snapshot);
 
-        Assert.Equal([(Minute, 2L, 0L)], counts.Dirty());
+        Assert.Equal([new MinuteTally(Minute, 2, 0)], counts.Dirty());
     }
 
     [Fact]
@@ -115,5 +119,44 @@ public sealed class MinuteCountsTests
         Assert.False(counts.IsKnown(Minute));
         Assert.True(counts.IsKnown(Minute.AddMinutes(1)));
         Assert.True(counts.IsKnown(Minute.AddMinutes(5)));
+    }
+
+    [Fact]
+    public void Add_InvalidClicks_CountedByReasonBesideTheBillableCounts()
+    {
+        var counts = new MinuteCounts();
+        counts.Load(new MinuteTally(Minute, 1, 0, new InvalidClickCounts(0, 2, 0, 0, 0)));
+
+        counts.Add(Invalid(AdEventKind.Click, Minute, InvalidTrafficReason.KnownCrawler));
+        counts.Add(Invalid(AdEventKind.Click, Minute, InvalidTrafficReason.CampaignFlood));
+        counts.Add(Invalid(AdEventKind.Click, Minute, InvalidTrafficReason.ExpiredToken, expiresAt: Minute.AddHours(-1)));
+        counts.Add(Invalid(AdEventKind.Impression, Minute, InvalidTrafficReason.KnownCrawler));
+        counts.Add(Invalid(AdEventKind.Click, Minute, InvalidTrafficReason.ExpiredToken, expiresAt: Minute.AddDays(-2)));
+
+        Assert.Equal([new MinuteTally(Minute, 1, 0, new InvalidClickCounts(1, 3, 0, 0, 1))], counts.Dirty());
+    }
+
+    [Fact]
+    public void MarkWritten_InvalidClicksChangedSinceSnapshot_StaysDirty()
+    {
+        var counts = new MinuteCounts();
+        counts.Load(Minute, 0, 0);
+        counts.Add(Invalid(AdEventKind.Click, Minute, InvalidTrafficReason.TooEarly));
+        var snapshot = counts.Dirty();
+
+        counts.Add(Invalid(AdEventKind.Click, Minute, InvalidTrafficReason.TooEarly));
+        counts.MarkWritten(snapshot);
+
+        Assert.Equal([new MinuteTally(Minute, 0, 0, new InvalidClickCounts(0, 0, 2, 0, 0))], counts.Dirty());
+    }
+
+    [Fact]
+    public void Load_OnlyInvalidClicks_NeedsWriting()
+    {
+        var counts = new MinuteCounts();
+
+        counts.LoadFrom(Minute, [new MinuteTally(Minute, 0, 0, new InvalidClickCounts(0, 0, 0, 1, 0))]);
+
+        Assert.Equal(1, counts.DirtyCount);
     }
 }

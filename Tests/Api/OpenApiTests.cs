@@ -82,6 +82,25 @@ public sealed class OpenApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     }
 
     [Theory]
+    [InlineData("SeriesPointDto")]
+    [InlineData("TotalsDto")]
+    [InlineData("TopAdDto")]
+    public async Task Document_AnalyticsCounts_CarryInvalidClicksWithEveryReason(string schemaName)
+    {
+        var document = await DocumentAsync(await fixture.Scenario.Anonymous.GetAsync("/openapi/v1.json", Cancel));
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+
+        var properties = schemas.GetProperty(schemaName).GetProperty("properties");
+        var byReason = Resolve(schemas, properties.GetProperty("invalidClicksByReason"));
+
+        Assert.Equal("int64", properties.GetProperty("invalidClicks").GetProperty("format").GetString());
+        Assert.Equal(
+            ["addressFlood", "campaignFlood", "expiredToken", "knownCrawler", "tooEarly"],
+            byReason.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(5, byReason.GetProperty("required").GetArrayLength());
+    }
+
+    [Theory]
     [InlineData("/scalar/v1")]
     [InlineData("/scalar")]
     public async Task ApiReference_Anonymous_Html(string path)
@@ -127,6 +146,10 @@ public sealed class OpenApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         })));
         return "/" + string.Join('/', segments);
     }
+
+    /// <summary>The schema itself, following a <c>$ref</c> into components/schemas.</summary>
+    private static JsonElement Resolve(JsonElement schemas, JsonElement schema) =>
+        schema.TryGetProperty("$ref", out var reference) ? schemas.GetProperty(reference.GetString()!.Split('/')[^1]) : schema;
 
     private static async Task<JsonElement> DocumentAsync(HttpResponseMessage response)
     {

@@ -1,6 +1,8 @@
+using System.Net;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Orleans.AdClicks.Tests.Api;
+using Orleans.AdClicks.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
 namespace Orleans.AdClicks.Tests.Dashboard;
@@ -214,6 +216,31 @@ public sealed class DashboardLiveTests(BrowserFixture browser, ApiFixture api) :
         await Expect(page.Page.GetByTestId("series-error")).ToBeVisibleAsync();
         await DashboardPage.AssertReadableAsync(page.Page.GetByTestId("kpis-error"));
         await Expect(page.SignedInAs).ToContainTextAsync(advertiser.Name);
+    }
+
+    [Fact]
+    public async Task TopAds_CrawlerClick_ShownAsInvalidBesideTheBilledClicks()
+    {
+        var advertiser = await CreateAsync("Crawled Corp", "Indexed");
+        var ad = advertiser.Campaigns[0].AdId;
+        await SendAndWaitAsync(advertiser, advertiser.Campaigns[0], impressions: 2, clicks: 1);
+        var placed = await advertiser.Client.PostAsync($"/api/ads/{ad}/impressions", null, TestContext.Current.CancellationToken);
+        var token = (await ApiScenario.JsonAsync(placed)).GetProperty("token").GetString();
+        using var crawl = new HttpRequestMessage(HttpMethod.Get, $"/c/{token}") { Headers = { { "User-Agent", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)" } } };
+        Assert.Equal(HttpStatusCode.Redirect, (await api.Scenario.Anonymous.SendAsync(crawl, TestContext.Current.CancellationToken)).StatusCode);
+        await Eventually.MatchesAsync(
+            async () => (await ApiScenario.JsonAsync(await advertiser.Client.GetAsync($"/api/analytics/ads/{ad}", TestContext.Current.CancellationToken))).GetProperty("totals").GetProperty("invalidClicks").GetInt64(),
+            invalid => invalid == 1);
+
+        await using var page = await browser.OpenAsync(Address);
+        await page.SignInAsync(advertiser.ApiKey, advertiser.Name);
+        await page.RefreshAfterAsync(() => page.Range.SelectOptionAsync("1h"));
+
+        var row = page.TopAdRows.First;
+        await Expect(page.TopAdRows).ToHaveCountAsync(1);
+        await Expect(row.Locator("td[data-col=clicks]")).ToHaveAttributeAsync("data-value", "1");
+        await Expect(row.Locator("td[data-col=invalid]")).ToHaveAttributeAsync("data-value", "1");
+        await Expect(row.Locator("td[data-col=invalid]")).ToHaveAttributeAsync("title", "knownCrawler: 1");
     }
 
     private Task<DashboardAdvertiser> CreateAsync(string name, params string[] campaigns) =>

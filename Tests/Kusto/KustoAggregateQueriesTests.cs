@@ -37,9 +37,9 @@ public sealed class KustoAggregateQueriesTests
 
         Assert.Equal(
         [
-            new BucketCount(From, 42, 1000),
+            new BucketCount(From, 42, 1000, new InvalidClickCounts(1, 2, 3, 4, 5)),
             new BucketCount(From.AddHours(1), 7, 0),
-            new BucketCount(From.AddHours(3), 0, 9_000_000_000),
+            new BucketCount(From.AddHours(3), 0, 9_000_000_000, new InvalidClickCounts(0, 0, 0, 0, 7)),
         ], series);
         Assert.All(series, b => Assert.Equal(TimeSpan.Zero, b.Start.Offset));
     }
@@ -53,7 +53,7 @@ public sealed class KustoAggregateQueriesTests
 
         Assert.Equal(
         [
-            new AdTotal(Ad, Campaign, 120, 4000),
+            new AdTotal(Ad, Campaign, 120, 4000, new InvalidClickCounts(0, 6, 0, 2, 0)),
             new AdTotal(Guid.Parse("1d2e3f40-5a6b-4c7d-8e9f-0a1b2c3d4e5f"), Guid.Empty, 3, 0),
         ], top);
     }
@@ -70,7 +70,7 @@ public sealed class KustoAggregateQueriesTests
         [
             new AdTotal(Guid.Parse("1d2e3f40-5a6b-4c7d-8e9f-0a1b2c3d4e5f"), Campaign, 3, 4),
             new AdTotal(Ad, Campaign, 120, 4000),
-            new AdTotal(third, Campaign, 0, 0),
+            new AdTotal(third, Campaign, 0, 0, new InvalidClickCounts(0, 0, 9, 0, 0)),
         ], top);
         Assert.Contains("| order by Ctr desc, Clicks desc, Impressions desc", JsonDocument.Parse(Assert.Single(handler.Requests).Body).RootElement.GetProperty("csl").GetString(), StringComparison.Ordinal);
     }
@@ -106,10 +106,10 @@ public sealed class KustoAggregateQueriesTests
             handler.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("properties").GetProperty("Parameters").GetProperty("adIdPrefix").GetString()));
         Assert.Equal(
         [
-            new MinuteCountRow(Ad, 0, Campaign, Advertiser, From, 5, 50, 639028800000000000),
+            new MinuteCountRow(Ad, 0, Campaign, Advertiser, From, 5, 50, 639028800000000000, new InvalidClickCounts(1, 0, 0, 0, 0)),
             new MinuteCountRow(Ad, 3, Campaign, Advertiser, From.AddMinutes(59), 0, 12, 639028800000000001),
             new MinuteCountRow(other, 0, Campaign, Advertiser, From, 5, 50, 639028800000000007),
-            new MinuteCountRow(other, 3, Campaign, Advertiser, From.AddMinutes(59), 0, 12, 639028800000000008),
+            new MinuteCountRow(other, 3, Campaign, Advertiser, From.AddMinutes(59), 0, 12, 639028800000000008, new InvalidClickCounts(0, 0, 0, 0, 3)),
         ], rows);
     }
 

@@ -60,6 +60,20 @@ public sealed class KustoSchemaCheckTests(KustoParser parser) : IClassFixture<Ku
     }
 
     [Fact]
+    public async Task Check_ViewNotAlteredAfterItsTableGainedColumns_RefusesNamingEachColumnTheViewLacks()
+    {
+        var handler = Responses("mgmt-database-schema-stale-view.json", "mgmt-mappings.json", "mgmt-streaming-policy.json");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Check(handler));
+
+        var problems = error.Message.Split("; ");
+        Assert.Equal(5, problems.Length);
+        Assert.Contains("materialized view AdMinuteLatest has no column InvalidExpiredToken of table AdMinuteAggregates", problems[0], StringComparison.Ordinal);
+        Assert.Contains("InvalidCampaignFlood", problems[4], StringComparison.Ordinal);
+        Assert.Contains("Apply infra/kusto/schema.kql", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Check_ClusterRefusesTheCommand_TheServersErrorNotASchemaVerdict()
     {
         var handler = new RecordingKustoHandler((HttpStatusCode.BadRequest, "mgmt-bad-request.json"));
@@ -77,11 +91,13 @@ public sealed class KustoSchemaCheckTests(KustoParser parser) : IClassFixture<Ku
         var aggregates = schema[KustoAggregateTable.Name];
         Assert.Equal(KustoAggregateTable.JsonMapping, aggregates.Mapping);
         Assert.True(aggregates.StreamingIngestion);
-        Assert.Equal(["AdId:guid", "Shard:int", "CampaignId:guid", "AdvertiserId:guid", "Minute:datetime", "Clicks:long", "Impressions:long", "Version:long", "WrittenAt:datetime"],
+        Assert.Equal(["AdId:guid", "Shard:int", "CampaignId:guid", "AdvertiserId:guid", "Minute:datetime", "Clicks:long", "Impressions:long", "Version:long", "WrittenAt:datetime",
+                "InvalidExpiredToken:long", "InvalidKnownCrawler:long", "InvalidTooEarly:long", "InvalidAddressFlood:long", "InvalidCampaignFlood:long"],
             aggregates.Columns.Select(c => $"{c.Name}:{c.Type}"));
         Assert.Equal(aggregates.Columns.Select(c => c.Name), aggregates.MappingColumns);
         Assert.Equal(
-            [new KustoSchemaDefinition.View(KustoAggregateTable.LatestView, KustoAggregateTable.Name), new KustoSchemaDefinition.View(KustoBreakdownTable.LatestView, KustoBreakdownTable.Name)],
+            [new KustoSchemaDefinition.View(KustoAggregateTable.LatestView, KustoAggregateTable.Name, AllColumns: true),
+                new KustoSchemaDefinition.View(KustoBreakdownTable.LatestView, KustoBreakdownTable.Name, AllColumns: true)],
             schema.Views);
         Assert.Equal([KustoAggregateTable.Name, "ReconciliationMismatches", KustoBreakdownTable.Name], schema.Tables.Select(t => t.Name));
         var breakdowns = schema[KustoBreakdownTable.Name];

@@ -128,6 +128,50 @@ public abstract class ReconciliationDriftTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_WrongInvalidClickCounts_ReportsEachReasonsMismatchAndRepairsThem()
+    {
+        var ads = await Client.CreateAdsAsync(2);
+        var (mixed, onlyInvalid) = (ads[0], ads[1]);
+        var minute = _hour.AddMinutes(10);
+        AdEvent Click(AdInfo ad, InvalidTrafficReason reason) =>
+            NewEvent(ad, 0) with { Kind = AdEventKind.Click, Timestamp = minute, Billable = reason == InvalidTrafficReason.None, Invalid = reason };
+        await Client.PublishAsync(
+        [
+            Click(mixed, InvalidTrafficReason.None), Click(mixed, InvalidTrafficReason.KnownCrawler), Click(mixed, InvalidTrafficReason.KnownCrawler),
+            Click(mixed, InvalidTrafficReason.TooEarly), Click(onlyInvalid, InvalidTrafficReason.AddressFlood),
+        ]);
+        var mixedTruth = new InvalidClickCounts(0, 2, 1, 0, 0);
+        var onlyInvalidTruth = new InvalidClickCounts(0, 0, 0, 1, 0);
+        await Eventually.MatchesAsync(() => InvalidClicksAsync(mixed.Id, minute), c => c == mixedTruth, TimeSpan.FromSeconds(60));
+        await Eventually.MatchesAsync(() => InvalidClicksAsync(onlyInvalid.Id, minute), c => c == onlyInvalidTruth, TimeSpan.FromSeconds(60));
+
+        // Drift: one row with crawler clicks too many and its too-early click lost; the other ad's only row deleted, so
+        // only the raw store's hour index names that ad.
+        var row = (await Aggregates.ReadHourAsync(_hour, AdSlice.Of(mixed.Id), Ct)).Single(r => r.AdId == mixed.Id && r.Minute == minute);
+        await Aggregates.WriteAsync([row with { InvalidClicks = mixedTruth with { KnownCrawler = 5, TooEarly = 0 }, Version = DateTimeOffset.UtcNow.UtcTicks }], Ct);
+        await DeleteRowAsync(onlyInvalid.Id, minute);
+
+        var repaired = await RunAndWaitAsync();
+
+        Assert.Equal(
+            new[]
+            {
+                (mixed.Id, "invalidClick.knownCrawler", 2L, 5L),
+                (mixed.Id, "invalidClick.tooEarly", 1L, 0L),
+                (onlyInvalid.Id, "invalidClick.addressFlood", 1L, 0L),
+            }.OrderBy(m => m.Item1).ThenBy(m => m.Item2, StringComparer.Ordinal),
+            repaired.Mismatches.Select(m => (m.AdId, m.KindName, m.Expected, m.Found)).OrderBy(m => m.AdId).ThenBy(m => m.KindName, StringComparer.Ordinal));
+        Assert.All(repaired.Mismatches, m => Assert.Equal((AdEventKind.Click, minute, mixed.AdvertiserId), (m.Kind, m.Minute, m.AdvertiserId)));
+        Assert.Equal((3, 2), (repaired.MismatchCount, repaired.RowsRepaired));
+        Assert.Equal(mixedTruth, await InvalidClicksAsync(mixed.Id, minute));
+        Assert.Equal(onlyInvalidTruth, await InvalidClicksAsync(onlyInvalid.Id, minute));
+        Assert.Equal(1, (await Aggregates.ReadHourAsync(_hour, AdSlice.Of(mixed.Id), Ct)).Single(r => r.AdId == mixed.Id && r.Minute == minute).Clicks);
+
+        var again = await RunAndWaitAsync();
+        Assert.Empty(again.Mismatches);
+    }
+
+    [Fact]
     public async Task Run_SliceFails_KeepsTheOthersAndTheReminderResumesWithTheRest()
     {
         var ads = await Client.CreateAdsAsync(2);
@@ -271,6 +315,10 @@ public abstract class ReconciliationDriftTests : IAsyncLifetime
             .GroupBy(r => r.Minute)
             .ToDictionary(g => g.Key, g => (g.Sum(r => r.Clicks), g.Sum(r => r.Impressions)));
     }
+
+    /// <summary>The ad's invalid clicks in one minute, over its shards.</summary>
+    private async Task<InvalidClickCounts> InvalidClicksAsync(Guid adId, DateTimeOffset minute) =>
+        InvalidClickCounts.Sum((await Aggregates.ReadHourAsync(_hour, AdSlice.Of(adId), Ct)).Where(r => r.AdId == adId && r.Minute == minute).Select(r => r.InvalidClicks));
 
     // The aggregate store offers no delete: drift is made in its DuckDB file directly, as an operator's mistake would be.
     protected async Task DeleteRowAsync(Guid adId, DateTimeOffset minute, int shard = 0)

@@ -330,6 +330,7 @@ async function refresh({ slowPanels }) {
     page.answers.topAds = [{
       adId: page.view.ad, adName: page.names.get(page.view.ad) ?? null, campaignId: page.view.campaign,
       campaignName: page.names.get(page.view.campaign) ?? null, clicks: totals.clicks, impressions: totals.impressions, ctr: totals.ctr,
+      invalidClicks: totals.invalidClicks, invalidClicksByReason: totals.invalidClicksByReason,
     }];
     panels.clearError("top-ads");
     panels.renderTopAds(page.answers.topAds, page.view.sort, selection(), drill);

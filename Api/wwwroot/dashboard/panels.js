@@ -99,9 +99,10 @@ export function renderTopAds(items, sort, selection, drill) {
       cell("clicks", ad.clicks, format.count(ad.clicks), "number"),
       cell("impressions", ad.impressions, format.count(ad.impressions), "number"),
       cell("ctr", ad.ctr, format.ratio(ad.ctr), "number"),
+      invalidClicksCell(ad),
     ],
   }));
-  byId("top-ads").tBodies[0].replaceChildren(...(rows.length > 0 ? rows : [emptyRow(5, "No clicks or impressions in this range.")]));
+  byId("top-ads").tBodies[0].replaceChildren(...(rows.length > 0 ? rows : [emptyRow(6, "No clicks or impressions in this range.")]));
   byId("top-ads-note").textContent = selection.adId
     ? "The selected ad."
     : `The ${items.length} ads with the most ${sort === "ctr" ? "CTR" : sort}${selection.campaignId ? " in this campaign" : ""}.`;
@@ -109,8 +110,19 @@ export function renderTopAds(items, sort, selection, drill) {
 
 export function topAdsCsv(items) {
   return format.csv(
-    ["adId", "adName", "campaignId", "campaignName", "clicks", "impressions", "ctr"],
-    items.map(a => [a.adId, a.adName, a.campaignId, a.campaignName, a.clicks, a.impressions, a.ctr]));
+    ["adId", "adName", "campaignId", "campaignName", "clicks", "impressions", "ctr", "invalidClicks"],
+    items.map(a => [a.adId, a.adName, a.campaignId, a.campaignName, a.clicks, a.impressions, a.ctr, a.invalidClicks]));
+}
+
+// Invalid clicks are never billed: shown beside the billable counts, with the reasons that made them invalid as its title.
+function invalidClicksCell(ad) {
+  const td = cell("invalid", ad.invalidClicks, format.count(ad.invalidClicks), "number");
+  const reasons = Object.entries(ad.invalidClicksByReason).filter(([, count]) => count > 0);
+  if (reasons.length > 0) {
+    td.title = reasons.map(([reason, count]) => `${reason}: ${format.count(count)}`).join(", ");
+  }
+
+  return td;
 }
 
 function drillButton(testId, text, label, onClick) {

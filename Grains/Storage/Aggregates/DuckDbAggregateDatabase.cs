@@ -17,6 +17,8 @@ namespace Orleans.AdClicks.Storage.Aggregates;
 /// filter (<see cref="Queries.DuckDbSqlRenderer"/> filters it alone first). hour_counts is the hourly rollup of
 /// minute_counts, one row per (ad, shard, hour): the writer recomputes every hour it touches from minute_counts in the
 /// same transaction, so it is always exactly the sum of that hour's minutes, and queries read whole hours from it.
+/// Both tables end in one column per invalid-click reason (<see cref="DuckDbInvalidClickColumns"/>), versioned with the
+/// row's other counts; a file written before they existed gets them at its first open here, in the same order.
 /// </remarks>
 internal sealed partial class DuckDbAggregateDatabase
 {
@@ -30,6 +32,11 @@ internal sealed partial class DuckDbAggregateDatabase
             clicks BIGINT NOT NULL,
             impressions BIGINT NOT NULL,
             version BIGINT NOT NULL,
+            invalid_expired_token BIGINT NOT NULL DEFAULT 0,
+            invalid_known_crawler BIGINT NOT NULL DEFAULT 0,
+            invalid_too_early BIGINT NOT NULL DEFAULT 0,
+            invalid_address_flood BIGINT NOT NULL DEFAULT 0,
+            invalid_campaign_flood BIGINT NOT NULL DEFAULT 0,
             PRIMARY KEY (ad_id, shard, minute));
         CREATE TABLE IF NOT EXISTS latest_versions (
             ad_shard VARCHAR PRIMARY KEY,
@@ -43,6 +50,11 @@ internal sealed partial class DuckDbAggregateDatabase
             advertiser_id UUID NOT NULL,
             clicks BIGINT NOT NULL,
             impressions BIGINT NOT NULL,
+            invalid_expired_token BIGINT NOT NULL DEFAULT 0,
+            invalid_known_crawler BIGINT NOT NULL DEFAULT 0,
+            invalid_too_early BIGINT NOT NULL DEFAULT 0,
+            invalid_address_flood BIGINT NOT NULL DEFAULT 0,
+            invalid_campaign_flood BIGINT NOT NULL DEFAULT 0,
             PRIMARY KEY (ad_id, shard, hour));
         """;
 
@@ -56,7 +68,8 @@ internal sealed partial class DuckDbAggregateDatabase
     /// <summary>Fills hour_counts from minute_counts: once for a file written before the rollup existed.</summary>
     internal const string HourBackfillSql = """
         INSERT INTO hour_counts
-        SELECT ad_id, shard, date_trunc('hour', minute) AS hour, any_value(campaign_id), any_value(advertiser_id), sum(clicks), sum(impressions)
+        SELECT ad_id, shard, date_trunc('hour', minute) AS hour, any_value(campaign_id), any_value(advertiser_id), sum(clicks), sum(impressions),
+            sum(invalid_expired_token), sum(invalid_known_crawler), sum(invalid_too_early), sum(invalid_address_flood), sum(invalid_campaign_flood)
         FROM minute_counts GROUP BY ad_id, shard, hour
         """;
 
@@ -86,6 +99,7 @@ internal sealed partial class DuckDbAggregateDatabase
         {
             command.CommandText = SchemaSql;
             command.ExecuteNonQuery();
+            DuckDbInvalidClickColumns.AddMissing(connection);
             command.CommandText = BreakdownSchemaSql;
             command.ExecuteNonQuery();
             command.CommandText = "SELECT count(*) FROM latest_versions";

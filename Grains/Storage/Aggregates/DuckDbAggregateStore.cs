@@ -32,12 +32,12 @@ public sealed partial class DuckDbAggregateStore : IMinuteCountWriter, IAggregat
     /// <inheritdoc />
     public Task<IReadOnlyList<BucketCount>> QuerySeriesAsync(AnalyticsTenant tenant, SeriesScope scope, DateTimeOffset from, DateTimeOffset to, Granularity granularity, CancellationToken cancellationToken = default) =>
         QueryAsync(AggregateQuery.Series(tenant, scope, from, to, granularity),
-            reader => new BucketCount(AsUtc(reader.GetDateTime(0)), reader.GetInt64(1), reader.GetInt64(2)), cancellationToken);
+            reader => new BucketCount(AsUtc(reader.GetDateTime(0)), reader.GetInt64(1), reader.GetInt64(2), DuckDbInvalidClickColumns.Read(reader, 3)), cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AdTotal>> QueryTopAdsAsync(AnalyticsTenant tenant, TopAdsQuery query, CancellationToken cancellationToken = default) =>
         QueryAsync(AggregateQuery.TopAds(tenant, query),
-            reader => new AdTotal(reader.GetGuid(0), reader.GetGuid(1), reader.GetInt64(2), reader.GetInt64(3)), cancellationToken);
+            reader => new AdTotal(reader.GetGuid(0), reader.GetGuid(1), reader.GetInt64(2), reader.GetInt64(3), DuckDbInvalidClickColumns.Read(reader, 4)), cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<MinuteCountRow>> ReadHourAsync(DateTimeOffset hour, int slice, CancellationToken cancellationToken = default) =>
@@ -47,7 +47,7 @@ public sealed partial class DuckDbAggregateStore : IMinuteCountWriter, IAggregat
     internal Task<IReadOnlyList<MinuteCountRow>> ReadRowsAsync(AggregateQuery query, CancellationToken cancellationToken = default) =>
         QueryAsync(query, reader => new MinuteCountRow(
             reader.GetGuid(0), reader.GetInt32(1), reader.GetGuid(2), reader.GetGuid(3), AsUtc(reader.GetDateTime(4)),
-            reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7)), cancellationToken);
+            reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), DuckDbInvalidClickColumns.Read(reader, 8)), cancellationToken);
 
     /// <inheritdoc />
     public async Task<long?> ReadLatestVersionAsync(AdKey key, CancellationToken cancellationToken = default)

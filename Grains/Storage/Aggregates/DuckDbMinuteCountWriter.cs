@@ -33,7 +33,12 @@ internal sealed partial class DuckDbMinuteCountWriter : IMinuteCountWriter, IAsy
             advertiser_id = excluded.advertiser_id,
             clicks = excluded.clicks,
             impressions = excluded.impressions,
-            version = excluded.version
+            version = excluded.version,
+            invalid_expired_token = excluded.invalid_expired_token,
+            invalid_known_crawler = excluded.invalid_known_crawler,
+            invalid_too_early = excluded.invalid_too_early,
+            invalid_address_flood = excluded.invalid_address_flood,
+            invalid_campaign_flood = excluded.invalid_campaign_flood
         WHERE excluded.version >= minute_counts.version;
         INSERT INTO latest_versions
         SELECT CAST(ad_id AS VARCHAR) || '/' || shard, max(version) FROM minute_counts_staging GROUP BY ALL
@@ -45,7 +50,8 @@ internal sealed partial class DuckDbMinuteCountWriter : IMinuteCountWriter, IAsy
     // maps skip the row groups of other hours instead of scanning the whole table.
     private const string RollupSql = """
         INSERT INTO hour_counts
-        SELECT m.ad_id, m.shard, date_trunc('hour', m.minute) AS hour, any_value(m.campaign_id), any_value(m.advertiser_id), sum(m.clicks), sum(m.impressions)
+        SELECT m.ad_id, m.shard, date_trunc('hour', m.minute) AS hour, any_value(m.campaign_id), any_value(m.advertiser_id), sum(m.clicks), sum(m.impressions),
+            sum(m.invalid_expired_token), sum(m.invalid_known_crawler), sum(m.invalid_too_early), sum(m.invalid_address_flood), sum(m.invalid_campaign_flood)
         FROM minute_counts m
         SEMI JOIN (SELECT DISTINCT ad_id, shard, date_trunc('hour', minute) AS hour FROM minute_counts_staging) touched
             ON m.ad_id = touched.ad_id AND m.shard = touched.shard AND date_trunc('hour', m.minute) = touched.hour
@@ -55,7 +61,12 @@ internal sealed partial class DuckDbMinuteCountWriter : IMinuteCountWriter, IAsy
             campaign_id = excluded.campaign_id,
             advertiser_id = excluded.advertiser_id,
             clicks = excluded.clicks,
-            impressions = excluded.impressions
+            impressions = excluded.impressions,
+            invalid_expired_token = excluded.invalid_expired_token,
+            invalid_known_crawler = excluded.invalid_known_crawler,
+            invalid_too_early = excluded.invalid_too_early,
+            invalid_address_flood = excluded.invalid_address_flood,
+            invalid_campaign_flood = excluded.invalid_campaign_flood
         """;
 
     private const string ClearStagingSql = "DELETE FROM minute_counts_staging";
@@ -207,6 +218,11 @@ internal sealed partial class DuckDbMinuteCountWriter : IMinuteCountWriter, IAsy
                         .AppendValue(row.Clicks)
                         .AppendValue(row.Impressions)
                         .AppendValue(row.Version)
+                        .AppendValue(row.InvalidClicks.ExpiredToken)
+                        .AppendValue(row.InvalidClicks.KnownCrawler)
+                        .AppendValue(row.InvalidClicks.TooEarly)
+                        .AppendValue(row.InvalidClicks.AddressFlood)
+                        .AppendValue(row.InvalidClicks.CampaignFlood)
                         .EndRow();
                 }
             }

@@ -1,3 +1,5 @@
+using Orleans.AdClicks.Models;
+
 namespace Orleans.AdClicks.Storage.Aggregates;
 
 /// <summary>
@@ -5,6 +7,9 @@ namespace Orleans.AdClicks.Storage.Aggregates;
 /// the same row: the AdGrain writes the time of writing in ticks, or one above the highest version
 /// the shard wrote before when that is higher (a silo whose clock is behind).
 /// </summary>
+/// <param name="Clicks">Billable clicks.</param>
+/// <param name="Impressions">Billable impressions.</param>
+/// <param name="InvalidClicks">Invalid clicks by reason, versioned with the rest of the row.</param>
 public readonly record struct MinuteCountRow(
     Guid AdId,
     int Shard,
@@ -13,4 +18,5 @@ public readonly record struct MinuteCountRow(
     DateTimeOffset Minute,
     long Clicks,
     long Impressions,
-    long Version);
+    long Version,
+    InvalidClickCounts InvalidClicks = default);

@@ -23,7 +23,8 @@ public sealed class KustoAggregateQueries(KustoQueryClient client, string databa
     {
         var result = await RunAsync(AggregateQuery.Series(tenant, scope, from, to, granularity), _options.Analytics, cancellationToken).ConfigureAwait(false);
         var (start, clicks, impressions) = (result.Ordinal("Start"), result.Ordinal("Clicks"), result.Ordinal("Impressions"));
-        return [.. result.Rows.Select(row => new BucketCount(RequiredTime(row[start], "Start", result), Long(row[clicks]), Long(row[impressions])))];
+        var invalid = InvalidOrdinals(result);
+        return [.. result.Rows.Select(row => new BucketCount(RequiredTime(row[start], "Start", result), Long(row[clicks]), Long(row[impressions]), Invalid(row, invalid)))];
     }
 
     /// <inheritdoc />
@@ -31,7 +32,8 @@ public sealed class KustoAggregateQueries(KustoQueryClient client, string databa
     {
         var result = await RunAsync(AggregateQuery.TopAds(tenant, query), _options.Analytics, cancellationToken).ConfigureAwait(false);
         var (ad, campaign, clicks, impressions) = (result.Ordinal("AdId"), result.Ordinal("CampaignId"), result.Ordinal("Clicks"), result.Ordinal("Impressions"));
-        return [.. result.Rows.Select(row => new AdTotal(RequiredGuid(row[ad], "AdId", result), Guid(row[campaign]), Long(row[clicks]), Long(row[impressions])))];
+        var invalid = InvalidOrdinals(result);
+        return [.. result.Rows.Select(row => new AdTotal(RequiredGuid(row[ad], "AdId", result), Guid(row[campaign]), Long(row[clicks]), Long(row[impressions]), Invalid(row, invalid)))];
     }
 
     /// <inheritdoc />
@@ -56,9 +58,10 @@ public sealed class KustoAggregateQueries(KustoQueryClient client, string databa
             var result = await RunAsync(AggregateQuery.HourPiece(hour, slice, piece), _options.HourRead, cancellationToken).ConfigureAwait(false);
             var (ad, shard, campaign, advertiser) = (result.Ordinal("AdId"), result.Ordinal("Shard"), result.Ordinal("CampaignId"), result.Ordinal("AdvertiserId"));
             var (minute, clicks, impressions, version) = (result.Ordinal("Minute"), result.Ordinal("Clicks"), result.Ordinal("Impressions"), result.Ordinal("Version"));
+            var invalid = InvalidOrdinals(result);
             rows.AddRange(result.Rows.Select(row => new MinuteCountRow(
                 RequiredGuid(row[ad], "AdId", result), (int)Long(row[shard]), Guid(row[campaign]), Guid(row[advertiser]),
-                RequiredTime(row[minute], "Minute", result), Long(row[clicks]), Long(row[impressions]), Long(row[version]))));
+                RequiredTime(row[minute], "Minute", result), Long(row[clicks]), Long(row[impressions]), Long(row[version]), Invalid(row, invalid))));
         }
 
         return rows;
@@ -69,6 +72,13 @@ public sealed class KustoAggregateQueries(KustoQueryClient client, string databa
         var (kql, parameters) = KqlRenderer.Render(query);
         return client.QueryAsync(database, kql, parameters, limits, cancellationToken);
     }
+
+    private static int[] InvalidOrdinals(KustoQueryResult result) =>
+        [.. KustoMinuteCountSerializer.InvalidColumns.Select(result.Ordinal)];
+
+    // A row written before the invalid-click columns existed reads null in them: 0.
+    private static InvalidClickCounts Invalid(IReadOnlyList<JsonElement> row, int[] ordinals) =>
+        new(Long(row[ordinals[0]]), Long(row[ordinals[1]]), Long(row[ordinals[2]]), Long(row[ordinals[3]]), Long(row[ordinals[4]]));
 
     // ADX writes long and int as JSON numbers; a long beyond 2^53 may come as a string from some gateways.
     private static long Long(JsonElement cell) => cell.ValueKind switch

@@ -11,8 +11,8 @@ namespace Orleans.AdClicks.Storage.Kusto;
 /// </summary>
 internal static class KustoMinuteCountSerializer
 {
-    // About what a row takes (measured: see docs/benchmarks.md).
-    private const int TypicalRowBytes = 290;
+    // About what a row takes (measured: see docs/benchmarks.md), with the invalid-click columns.
+    private const int TypicalRowBytes = 407;
 
     private static readonly JsonEncodedText AdId = JsonEncodedText.Encode("AdId");
     private static readonly JsonEncodedText Shard = JsonEncodedText.Encode("Shard");
@@ -23,6 +23,12 @@ internal static class KustoMinuteCountSerializer
     private static readonly JsonEncodedText Impressions = JsonEncodedText.Encode("Impressions");
     private static readonly JsonEncodedText Version = JsonEncodedText.Encode("Version");
     private static readonly JsonEncodedText WrittenAt = JsonEncodedText.Encode("WrittenAt");
+
+    /// <summary>The invalid-click columns of AdMinuteAggregates, in reason order (expiredToken, knownCrawler, tooEarly, addressFlood, campaignFlood).</summary>
+    public static readonly IReadOnlyList<string> InvalidColumns =
+        ["InvalidExpiredToken", "InvalidKnownCrawler", "InvalidTooEarly", "InvalidAddressFlood", "InvalidCampaignFlood"];
+
+    private static readonly JsonEncodedText[] Invalid = [.. InvalidColumns.Select(c => JsonEncodedText.Encode(c))];
 
     /// <summary>The rows in order, in bodies of at most <paramref name="maxBytes"/> each, made one at a time as they are enumerated.</summary>
     public static IEnumerable<Batch> Batches(MinuteCountRow[] rows, DateTimeOffset writtenAt, int maxBytes)
@@ -44,6 +50,11 @@ internal static class KustoMinuteCountSerializer
         json.WriteNumber(Impressions, row.Impressions);
         json.WriteNumber(Version, row.Version);
         json.WriteString(WrittenAt, writtenAt);
+        json.WriteNumber(Invalid[0], row.InvalidClicks.ExpiredToken);
+        json.WriteNumber(Invalid[1], row.InvalidClicks.KnownCrawler);
+        json.WriteNumber(Invalid[2], row.InvalidClicks.TooEarly);
+        json.WriteNumber(Invalid[3], row.InvalidClicks.AddressFlood);
+        json.WriteNumber(Invalid[4], row.InvalidClicks.CampaignFlood);
         json.WriteEndObject();
     }
 

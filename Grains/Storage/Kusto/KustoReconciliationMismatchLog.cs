@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Orleans.AdClicks.Events;
 using Orleans.AdClicks.Reconciliation;
 using Orleans.AdClicks.Storage.Kusto.Client;
 
@@ -65,7 +66,8 @@ public sealed class KustoReconciliationMismatchLog(KustoIngestClient client, IOp
         json.WriteString(CampaignId, mismatch.CampaignId);
         json.WriteString(AdvertiserId, mismatch.AdvertiserId);
         json.WriteString(Minute, mismatch.Minute.UtcDateTime);
-        json.WriteString(Kind, mismatch.Kind.ToString());
+        // "Click" and "Impression" (billable), or "InvalidClick." and the reason, e.g. "InvalidClick.KnownCrawler".
+        json.WriteString(Kind, mismatch.Invalid == InvalidTrafficReason.None ? mismatch.Kind.ToString() : "InvalidClick." + mismatch.Invalid);
         json.WriteNumber(Expected, mismatch.Expected);
         json.WriteNumber(Found, mismatch.Found);
         json.WriteString(FoundAt, report.CompletedAt!.Value.UtcDateTime);

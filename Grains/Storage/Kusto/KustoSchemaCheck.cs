@@ -70,6 +70,10 @@ public sealed class KustoSchemaCheck(KustoManagementClient client)
             {
                 problems.Add($"materialized view {expected.Name} reads table {source}, not {expected.Source}");
             }
+            else if (expected.AllColumns && TryChild(databaseSchema, "Tables", expected.Source, out var sourceTable))
+            {
+                CheckViewColumns(expected, sourceTable, view, problems);
+            }
         }
 
         if (problems.Count > 0)
@@ -97,6 +101,29 @@ public sealed class KustoSchemaCheck(KustoManagementClient client)
             }
         }
     }
+
+    /// <summary>
+    /// A view over <c>*</c> keeps the columns its table had when it was created or last altered: one that lacks a column the
+    /// database's table has was not altered after the table changed (schema.kql's create-or-alter does that), and ADX disables it.
+    /// </summary>
+    private static void CheckViewColumns(KustoSchemaDefinition.View expected, JsonElement table, JsonElement view, List<string> problems)
+    {
+        if (!view.TryGetProperty("OrderedColumns", out _))
+        {
+            return;
+        }
+
+        var present = Columns(view).ToHashSet(StringComparer.Ordinal);
+        foreach (var column in Columns(table).Where(c => !present.Contains(c)))
+        {
+            problems.Add($"materialized view {expected.Name} has no column {column} of table {expected.Source} (alter the view, then enable it if it was disabled)");
+        }
+    }
+
+    private static IEnumerable<string> Columns(JsonElement tableOrView) =>
+        tableOrView.TryGetProperty("OrderedColumns", out var columns) && columns.ValueKind == JsonValueKind.Array
+            ? columns.EnumerateArray().Select(c => Text(c, "Name")).OfType<string>()
+            : [];
 
     private async Task CheckMappingAsync(string database, KustoSchemaDefinition.Table expected, List<string> problems, CancellationToken cancellationToken)
     {

@@ -51,7 +51,7 @@ internal sealed partial record KustoSchemaDefinition(IReadOnlyList<KustoSchemaDe
             var mapped = json.RootElement.EnumerateArray().Select(m => m.GetProperty("column").GetString()!).ToList();
             return new Table(name, columns, mapping.Groups[2].Value, mapped, streaming.Contains(name));
         }).ToList();
-        var views = Matches(commands, ViewCommand()).Select(m => new View(m.Groups[1].Value, m.Groups[2].Value)).ToList();
+        var views = Matches(commands, ViewCommand()).Select(m => new View(m.Groups[1].Value, m.Groups[2].Value, AllColumnsAggregation().IsMatch(m.Groups[3].Value))).ToList();
 
         return tables.Count == 0
             ? throw new InvalidOperationException("infra/kusto/schema.kql creates no table.")
@@ -70,8 +70,12 @@ internal sealed partial record KustoSchemaDefinition(IReadOnlyList<KustoSchemaDe
     [GeneratedRegex(@"^\.alter table (\w+) policy streamingingestion enable$")]
     private static partial Regex StreamingCommand();
 
-    [GeneratedRegex(@"^\.create[\w -]* materialized-view(?: with \([^)]*\))? (\w+) on table (\w+)")]
+    [GeneratedRegex(@"^\.create[\w -]* materialized-view(?: with \([^)]*\))? (\w+) on table (\w+)(.*)$", RegexOptions.Singleline)]
     private static partial Regex ViewCommand();
+
+    // arg_max(Version, *), arg_min(…, *), take_any(*): the view has every column of its table.
+    [GeneratedRegex(@"\b(?:arg_max|arg_min|take_any)\s*\([^)]*\*\s*\)")]
+    private static partial Regex AllColumnsAggregation();
 
     /// <summary>A table, its columns, its JSON ingestion mapping (null when the file makes none) and whether streaming ingestion is enabled on it.</summary>
     public sealed record Table(string Name, IReadOnlyList<Column> Columns, string? Mapping, IReadOnlyList<string> MappingColumns, bool StreamingIngestion);
@@ -79,6 +83,6 @@ internal sealed partial record KustoSchemaDefinition(IReadOnlyList<KustoSchemaDe
     /// <summary>A column and its Kusto type.</summary>
     public sealed record Column(string Name, string Type);
 
-    /// <summary>A materialized view and the table it reads.</summary>
-    public sealed record View(string Name, string Source);
+    /// <summary>A materialized view and the table it reads; <paramref name="AllColumns"/> when its aggregation takes <c>*</c>, so it has every column of the table.</summary>
+    public sealed record View(string Name, string Source, bool AllColumns = false);
 }

@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Models;
 using Polly;
 
 namespace Orleans.AdClicks.Storage.RawClicks;
@@ -19,7 +20,7 @@ namespace Orleans.AdClicks.Storage.RawClicks;
 /// given accounts (~20,000 entities/s each) by a fixed hash of the partition key: the account list must not
 /// change while its tables are kept.
 /// An hour index ("rawclickshours20261128", see <see cref="RawClickHourIndex"/>) names the ad shards with billable
-/// events in each UTC hour, for reconciliation; it is written before the events it names.
+/// events or invalid clicks in each UTC hour, for reconciliation; it is written before the events it names.
 /// The store starts an hourly timer (first run a minute after start) that drops tables past retention.
 /// </remarks>
 public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
@@ -29,7 +30,7 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
 
     // Issue and event times come from different machines' clocks.
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
-    private static readonly string[] CountColumns = [RawClickEntity.Kind, RawClickEntity.EventTime];
+    private static readonly string[] CountColumns = [RawClickEntity.Kind, RawClickEntity.EventTime, RawClickEntity.Billable, RawClickEntity.InvalidReason, nameof(AdEvent.TokenExpiresAt)];
     private static readonly string[] BreakdownColumns =
         [RawClickEntity.Kind, RawClickEntity.EventTime, nameof(AdEvent.Device), nameof(AdEvent.Browser), nameof(AdEvent.Os), nameof(AdEvent.Country)];
 
@@ -106,10 +107,12 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
 
     /// <inheritdoc />
     /// <remarks>
-    /// A billable event is never later than its token's expiry, so its token was issued at most
-    /// TokenLifetime before <paramref name="from"/>: those days' tables are read, every partition of the ad.
-    /// That scans the ad's partitions of each day (filtered by shard, time and billable on the server):
+    /// A billable event is never later than its token's expiry, and an expired click counts only within
+    /// <see cref="InvalidClickCounts.ExpiredClicksCountedFor"/> after it, so a counted event's token was issued at most
+    /// TokenLifetime plus that before <paramref name="from"/>: those days' tables are read, every partition of the ad.
+    /// That scans the ad's partitions of each day (filtered by shard, time and billable or click on the server):
     /// fine for one ad's recount; reconciliation recounts only the ads the hour index names for the hour.
+    /// Invalid clicks are counted by their InvalidReason; an older entity that says only "not billable" is an expired token.
     /// </remarks>
     public async Task<IReadOnlyList<MinuteTally>> CountAsync(AdKey key, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
@@ -118,7 +121,7 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
             return [];
         }
 
-        var first = _layout.TableName(DateOnly.FromDateTime((from - _options.TokenLifetime - ClockSkew).UtcDateTime));
+        var first = _layout.TableName(DateOnly.FromDateTime((from - _options.TokenLifetime - InvalidClickCounts.ExpiredClicksCountedFor - ClockSkew).UtcDateTime));
         var last = _layout.TableName(DateOnly.FromDateTime((to + ClockSkew).UtcDateTime));
         // One range query per account and day table covers every partition of the ad there ("{adId}-00" to
         // "{adId}-{last}"): the buckets of one ad sit next to each other in key order, and no other ad's between.
@@ -130,20 +133,25 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
             queries.AddRange((await _tables.ListAsync(account, first, last, cancellationToken)).Select(table => (account, table)));
         }
 
-        var results = new ConcurrentBag<List<(DateTimeOffset Minute, AdEventKind Kind)>>();
+        var results = new ConcurrentBag<List<CountedRow>>();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentTransactions, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(queries, parallel, async (query, token) =>
         {
             var table = _tables.Get(query.Account, query.Table);
             var filter = TableClient.CreateQueryFilter(
-                $"PartitionKey ge {lowest} and PartitionKey le {highest} and Shard eq {key.Shard} and Billable eq {true} and EventTime ge {from} and EventTime lt {to}");
+                $"PartitionKey ge {lowest} and PartitionKey le {highest} and Shard eq {key.Shard} and (Billable eq {true} or Kind eq {nameof(AdEventKind.Click)}) and EventTime ge {from} and EventTime lt {to}");
             results.Add(await _pipeline.ExecuteAsync(async t => await ReadAsync(table, filter, t), token));
         });
 
         return results.SelectMany(rows => rows)
+            .Where(row => row.Reason == InvalidTrafficReason.None || row.CountsAsInvalidClick)
             .GroupBy(row => row.Minute)
             .OrderBy(minute => minute.Key)
-            .Select(minute => new MinuteTally(minute.Key, minute.LongCount(row => row.Kind == AdEventKind.Click), minute.LongCount(row => row.Kind != AdEventKind.Click)))
+            .Select(minute => new MinuteTally(
+                minute.Key,
+                minute.LongCount(row => row.Reason == InvalidTrafficReason.None && row.Kind == AdEventKind.Click),
+                minute.LongCount(row => row.Reason == InvalidTrafficReason.None && row.Kind != AdEventKind.Click),
+                minute.Where(row => row.Reason != InvalidTrafficReason.None).Aggregate(default(InvalidClickCounts), (counts, row) => counts.Add(row.Reason))))
             .ToList();
     }
 
@@ -225,14 +233,19 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
     /// <summary>Stops the retention timer.</summary>
     public ValueTask DisposeAsync() => _dropTimer.DisposeAsync();
 
-    private static async Task<List<(DateTimeOffset Minute, AdEventKind Kind)>> ReadAsync(TableClient table, string filter, CancellationToken cancellationToken)
+    private static async Task<List<CountedRow>> ReadAsync(TableClient table, string filter, CancellationToken cancellationToken)
     {
-        var rows = new List<(DateTimeOffset, AdEventKind)>();
+        var rows = new List<CountedRow>();
         try
         {
             await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: CountColumns, cancellationToken: cancellationToken))
             {
-                rows.Add((MinuteBucket.Of(RawClickEntity.EventTimeOf(entity)), RawClickEntity.KindOf(entity)));
+                var eventTime = RawClickEntity.EventTimeOf(entity);
+                var kind = RawClickEntity.KindOf(entity);
+                var reason = RawClickEntity.ReasonOf(entity);
+                var countsAsInvalidClick = kind == AdEventKind.Click
+                    && InvalidClickCounts.Counts(reason, eventTime, entity.GetDateTimeOffset(nameof(AdEvent.TokenExpiresAt)) ?? DateTimeOffset.MinValue);
+                rows.Add(new CountedRow(MinuteBucket.Of(eventTime), kind, reason, countsAsInvalidClick));
             }
         }
         catch (RequestFailedException e) when (e.Status == 404)
@@ -267,6 +280,9 @@ public sealed class AzureTableRawClickStore : IRawClickStore, IAsyncDisposable
 
         return rows;
     }
+
+    /// <summary>What a count needs of one stored event.</summary>
+    private readonly record struct CountedRow(DateTimeOffset Minute, AdEventKind Kind, InvalidTrafficReason Reason, bool CountsAsInvalidClick);
 
     private async Task DropOnTimerAsync()
     {

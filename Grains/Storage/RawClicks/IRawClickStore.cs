@@ -16,14 +16,15 @@ public interface IRawClickStore
     Task<IReadOnlyList<AdEvent>> AppendNewAsync(AdKey key, IReadOnlyList<AdEvent> events, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Recounts the billable events accepted for <paramref name="key"/> per UTC minute of their
-    /// timestamp, in [<paramref name="from"/>, <paramref name="to"/>); minutes without any are left out.
+    /// Recounts the billable events accepted for <paramref name="key"/>, and its invalid clicks by reason
+    /// (<see cref="Models.InvalidClickCounts.Counts(AdEvent)"/>), per UTC minute of their timestamp, in
+    /// [<paramref name="from"/>, <paramref name="to"/>); minutes without any are left out.
     /// </summary>
     Task<IReadOnlyList<MinuteTally>> CountAsync(AdKey key, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The ad shards of <paramref name="slice"/> (see <see cref="AdSlice"/>) with at least one accepted billable
-    /// event timed in the UTC hour starting at <paramref name="hour"/>, in ordinal order of their string keys.
+    /// event or invalid click timed in the UTC hour starting at <paramref name="hour"/>, in ordinal order of their string keys.
     /// Read from an index kept as events are written, never by scanning the events. It may also name ads
     /// without such events (a write that failed part-way, a refused duplicate), never leave one out.
     /// </summary>

@@ -2,12 +2,13 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Models;
 using Polly;
 
 namespace Orleans.AdClicks.Storage.RawClicks;
 
 /// <summary>
-/// The Azure raw click store's hour index: which ad shards have billable events in each UTC hour, per ad slice,
+/// The Azure raw click store's hour index: which ad shards have billable events or invalid clicks in each UTC hour, per ad slice,
 /// so reconciliation lists an hour's ads without scanning raw events. One table per UTC day of event time,
 /// partition "{yyyyMMddHH}-{slice:x2}", row key the ad shard, no properties. Written before the events, so
 /// it names every stored one (and possibly some whose write failed); each process writes a row once.
@@ -19,11 +20,11 @@ internal sealed class RawClickHourIndex(RawClickLayout layout, RawClickTables ta
     private readonly RawClickIndexUpserter _upserter = new(tables, pipeline);
     private readonly RecentSet<(DateTimeOffset Hour, AdKey Key)> _indexed = new(cacheCapacity);
 
-    /// <summary>Stores the rows of <paramref name="key"/> for the hours of the billable <paramref name="events"/> not yet known stored.</summary>
+    /// <summary>Stores the rows of <paramref name="key"/> for the hours of the counted <paramref name="events"/> (billable, or invalid clicks) not yet known stored.</summary>
     public async Task AddAsync(AdKey key, IEnumerable<AdEvent> events, CancellationToken cancellationToken)
     {
         var hours = events
-            .Where(e => e.Billable)
+            .Where(e => e.Billable || InvalidClickCounts.Counts(e))
             .Select(e => MinuteBucket.Truncate(e.Timestamp, Granularity.Hour))
             .Distinct()
             .Where(hour => !_indexed.Contains((hour, key)))

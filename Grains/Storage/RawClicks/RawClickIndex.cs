@@ -1,9 +1,10 @@
 using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Models;
 
 namespace Orleans.AdClicks.Storage.RawClicks;
 
 /// <summary>
-/// The in-memory dedup registry and per-minute billable tallies of the embedded raw click store,
+/// The in-memory dedup registry and per-minute tallies (billable events, invalid clicks by reason) of the embedded raw click store,
 /// rebuilt from the segments at open. Used by one thread at a time (the writer loop).
 /// Tallies and the hour index cover the last <c>retention</c> of event time, as the Azure store's tables do;
 /// the registry covers ids whose token expired less than <c>forgetAfterExpiry</c> ago.
@@ -14,7 +15,7 @@ internal sealed class RawClickIndex(TimeSpan forgetAfterExpiry, TimeSpan retenti
     private readonly Dictionary<(AdEventKind Kind, Guid ImpressionId), long> _registry = [];
     private readonly Dictionary<AdKey, Dictionary<long, MinuteTally>> _tallies = [];
 
-    // Which ad shards have billable events in each UTC hour (in ticks), per ad slice, for reconciliation.
+    // Which ad shards have counted events (billable, or invalid clicks) in each UTC hour (in ticks), per ad slice, for reconciliation.
     private readonly Dictionary<(long Hour, int Slice), SortedSet<string>> _activeAds = [];
 
     // Billable tallies per ad shard, hour and breakdown value, under the same retention as the minute tallies.
@@ -35,7 +36,9 @@ internal sealed class RawClickIndex(TimeSpan forgetAfterExpiry, TimeSpan retenti
     public void Tally(AdKey key, AdEvent e, DateTimeOffset now)
     {
         _breakdowns.Tally(key, e, now - retention);
-        if (!e.Billable || e.Minute < now - retention)
+
+        // Billable events and invalid clicks are tallied; other invalid traffic (impressions) is kept, counted nowhere.
+        if (!(e.Billable || InvalidClickCounts.Counts(e)) || e.Minute < now - retention)
         {
             return;
         }
@@ -54,9 +57,11 @@ internal sealed class RawClickIndex(TimeSpan forgetAfterExpiry, TimeSpan retenti
         }
 
         var tally = minutes.GetValueOrDefault(minute.UtcTicks, new MinuteTally(minute, 0, 0));
-        minutes[minute.UtcTicks] = e.Kind == AdEventKind.Click
-            ? tally with { Clicks = tally.Clicks + 1 }
-            : tally with { Impressions = tally.Impressions + 1 };
+        minutes[minute.UtcTicks] = !e.Billable
+            ? tally with { InvalidClicks = tally.InvalidClicks.Add(e.ReasonOf()) }
+            : e.Kind == AdEventKind.Click
+                ? tally with { Clicks = tally.Clicks + 1 }
+                : tally with { Impressions = tally.Impressions + 1 };
     }
 
     /// <summary>The tallies of <paramref name="key"/> for the minutes starting in [from, to), in time order.</summary>
@@ -105,7 +110,7 @@ internal sealed class RawClickIndex(TimeSpan forgetAfterExpiry, TimeSpan retenti
         active.Add(key.ToString());
     }
 
-    /// <summary>The ad shards of <paramref name="slice"/> with billable events in the hour starting at <paramref name="hour"/>.</summary>
+    /// <summary>The ad shards of <paramref name="slice"/> with counted events in the hour starting at <paramref name="hour"/>.</summary>
     public IReadOnlyList<AdKey> ActiveAds(DateTimeOffset hour, int slice) =>
         _activeAds.TryGetValue((hour.UtcTicks, slice), out var active)
             ? [.. active.Select(k => AdKey.TryParse(k, out var key) ? key : throw new InvalidOperationException($"Bad ad key '{k}' in the index."))]

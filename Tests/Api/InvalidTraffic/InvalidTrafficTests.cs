@@ -28,6 +28,7 @@ public sealed class InvalidTrafficTests
         Assert.Equal(HttpStatusCode.Redirect, browser.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, view.StatusCode);
         await ApiScenario.WaitForTotalsAsync(advertiser, adId, (1, 0));
+        await AssertInvalidClicksAsync(advertiser, adId, knownCrawler: 1);
     }
 
     [Fact]
@@ -43,6 +44,7 @@ public sealed class InvalidTrafficTests
         await scenario.ViewAsync(Token(adId, campaignId, now));
 
         await ApiScenario.WaitForTotalsAsync(advertiser, adId, (1, 1));
+        await AssertInvalidClicksAsync(advertiser, adId, tooEarly: 1);
     }
 
     [Fact]
@@ -64,6 +66,8 @@ public sealed class InvalidTrafficTests
 
         await ApiScenario.WaitForTotalsAsync(advertiser, adId, (2, 0));
         await ApiScenario.WaitForTotalsAsync(other.Advertiser, other.AdId, (1, 0));
+        await AssertInvalidClicksAsync(advertiser, adId, addressFlood: 2);
+        await AssertInvalidClicksAsync(other.Advertiser, other.AdId);
     }
 
     [Fact]
@@ -82,6 +86,7 @@ public sealed class InvalidTrafficTests
         await scenario.ClickAsync(Token(adId, campaignId));
 
         await ApiScenario.WaitForTotalsAsync(advertiser, adId, (2, 0));
+        await AssertInvalidClicksAsync(advertiser, adId);
     }
 
     [Fact]
@@ -99,6 +104,8 @@ public sealed class InvalidTrafficTests
 
         await ApiScenario.WaitForTotalsAsync(advertiser, firstAd, (2, 0));
         await ApiScenario.WaitForTotalsAsync(advertiser, secondAd, (1, 0));
+        await AssertInvalidClicksAsync(advertiser, firstAd);
+        await AssertInvalidClicksAsync(advertiser, secondAd, campaignFlood: 1);
     }
 
     [Fact]
@@ -125,6 +132,23 @@ public sealed class InvalidTrafficTests
         var campaign = await ApiScenario.JsonAsync(await advertiser.GetAsync($"/api/campaigns/{campaignId}", TestContext.Current.CancellationToken));
         Assert.Equal(1, budget.GetProperty("spentClicks").GetInt64());
         Assert.Equal("active", campaign.GetProperty("status").GetString());
+        await AssertInvalidClicksAsync(advertiser, adId, knownCrawler: 3);
+    }
+
+    [Fact]
+    public async Task Click_TokenExpired_RedirectsAndIsCountedAsAnExpiredTokenInvalidClick()
+    {
+        await using var api = Start([]);
+        var scenario = new ApiScenario(api.Factory);
+        var (advertiser, campaignId, adId) = await scenario.CreateAdWithOwnerAsync();
+
+        // Issued a day and an hour ago with a day's lifetime: expired an hour ago.
+        var expired = await scenario.ClickAsync(Token(adId, campaignId, DateTimeOffset.UtcNow.AddHours(-25)));
+        await scenario.ClickAsync(Token(adId, campaignId));
+
+        Assert.Equal(HttpStatusCode.Redirect, expired.StatusCode);
+        await ApiScenario.WaitForTotalsAsync(advertiser, adId, (1, 0));
+        await AssertInvalidClicksAsync(advertiser, adId, expiredToken: 1);
     }
 
     [Fact]
@@ -144,6 +168,36 @@ public sealed class InvalidTrafficTests
         await scenario.ClickAsync(Token(adId, campaignId, DateTimeOffset.UtcNow.AddHours(-2)));
 
         await ApiScenario.WaitForTotalsAsync(advertiser, adId, (3, 0));
+        await AssertInvalidClicksAsync(advertiser, adId, tooEarly: 1);
+    }
+
+    /// <summary>
+    /// The ad's invalid clicks as the analytics API reports them, read after <see cref="ApiScenario.WaitForTotalsAsync"/>
+    /// drained its stream: the totals and the sum of the buckets per reason, every reason present, and the hour they are in.
+    /// </summary>
+    private static async Task AssertInvalidClicksAsync(
+        HttpClient client, Guid adId, long expiredToken = 0, long knownCrawler = 0, long tooEarly = 0, long addressFlood = 0, long campaignFlood = 0)
+    {
+        var from = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-1).ToString("O"));
+        var to = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("O"));
+        var response = await client.GetAsync($"/api/analytics/ads/{adId}?from={from}&to={to}&granularity=hour", TestContext.Current.CancellationToken);
+        var answer = await ApiScenario.JsonAsync(response);
+        var expected = new Dictionary<string, long>
+        {
+            ["expiredToken"] = expiredToken,
+            ["knownCrawler"] = knownCrawler,
+            ["tooEarly"] = tooEarly,
+            ["addressFlood"] = addressFlood,
+            ["campaignFlood"] = campaignFlood,
+        };
+
+        var totals = answer.GetProperty("totals");
+        var series = answer.GetProperty("series").EnumerateArray().ToList();
+        Assert.Equal(expected, totals.GetProperty("invalidClicksByReason").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64()));
+        Assert.Equal(expected.Values.Sum(), totals.GetProperty("invalidClicks").GetInt64());
+        Assert.All(series, b => Assert.Equal(expected.Keys, b.GetProperty("invalidClicksByReason").EnumerateObject().Select(p => p.Name)));
+        Assert.Equal(expected.Values.Sum(), series.Sum(b => b.GetProperty("invalidClicks").GetInt64()));
+        Assert.Equal(expected, expected.Keys.ToDictionary(k => k, k => series.Sum(b => b.GetProperty("invalidClicksByReason").GetProperty(k).GetInt64())));
     }
 
     /// <summary>An Api with the given rules on and the others off, as the other tests run.</summary>

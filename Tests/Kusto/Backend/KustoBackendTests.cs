@@ -99,7 +99,7 @@ public sealed class KustoBackendTests : IDisposable
         adx.Answer = query => query.Csl.Contains("project AdId, Shard", StringComparison.Ordinal)
             && query.Parameters.EnumerateObject().Any(p => ad.Id.ToString("D").StartsWith(p.Value.GetString()!, StringComparison.Ordinal))
             ? ScriptedKustoCluster.Frames(ScriptedKustoCluster.HourColumns,
-                [[ad.Id, 0, ad.CampaignId, ad.AdvertiserId, minute, 2L, 0L, counted.Version]])
+                [[ad.Id, 0, ad.CampaignId, ad.AdvertiserId, minute, 2L, 0L, counted.Version, 0L, 0L, 0L, 0L, 0L]])
             : null;
         var started = await cluster.Client.GetGrain<IReconciliationGrain>(0).RunNowAsync(hour);
         var report = await Eventually.MatchesAsync(
@@ -134,7 +134,7 @@ public sealed class KustoBackendTests : IDisposable
             () => Task.FromResult(adx.MinuteRows.LastOrDefault(r => r.Row.AdId == adId)),
             r => r is { Row.Clicks: 1 });
         adx.Answer = query => query.Csl.Contains("by Start", StringComparison.Ordinal)
-            ? ScriptedKustoCluster.Frames([("Start", "datetime"), ("Clicks", "long"), ("Impressions", "long")], [[row!.Row.Minute, row.Row.Clicks, 4L]])
+            ? ScriptedKustoCluster.Frames(ScriptedKustoCluster.SeriesColumns, [[row!.Row.Minute, row.Row.Clicks, 4L, 0L, 2L, 0L, 0L, 0L]])
             : null;
         var from = Uri.EscapeDataString(row!.Row.Minute.AddMinutes(-5).ToString("O"));
         var to = Uri.EscapeDataString(row.Row.Minute.AddMinutes(5).ToString("O"));
@@ -142,6 +142,7 @@ public sealed class KustoBackendTests : IDisposable
 
         var totals = answer.GetProperty("totals");
         Assert.Equal((1L, 4L, 0.25), (totals.GetProperty("clicks").GetInt64(), totals.GetProperty("impressions").GetInt64(), totals.GetProperty("ctr").GetDouble()));
+        Assert.Equal((2L, 2L), (totals.GetProperty("invalidClicks").GetInt64(), totals.GetProperty("invalidClicksByReason").GetProperty("knownCrawler").GetInt64()));
         var series = adx.Queries.Last(q => q.Csl.Contains("by Start", StringComparison.Ordinal));
         Assert.Equal($"guid({advertiserId:D})", series.Parameter("tenantId"));
         Assert.Equal($"guid({adId:D})", series.Parameter("adId"));

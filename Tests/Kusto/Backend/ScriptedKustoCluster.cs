@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Orleans.AdClicks.Models;
 using Orleans.AdClicks.Storage.Aggregates;
 using Orleans.AdClicks.Tests.Kusto.Client;
 
@@ -106,18 +107,25 @@ internal sealed class ScriptedKustoCluster : HttpMessageHandler
     private static string EmptyResult(string csl) => csl switch
     {
         _ when csl.Contains("max(Version)", StringComparison.Ordinal) => Frames([("Version", "long")], [[null]]),
-        _ when csl.Contains("by Start", StringComparison.Ordinal) => Frames([("Start", "datetime"), ("Clicks", "long"), ("Impressions", "long")], []),
+        _ when csl.Contains("by Start", StringComparison.Ordinal) => Frames(SeriesColumns, []),
         _ when csl.Contains("by Value", StringComparison.Ordinal) => Frames([("Value", "string"), ("Clicks", "long"), ("Impressions", "long")], []),
         _ when csl.Contains("by AdId, CampaignId", StringComparison.Ordinal) =>
-            Frames([("AdId", "guid"), ("CampaignId", "guid"), ("Clicks", "long"), ("Impressions", "long")], []),
+            Frames([("AdId", "guid"), ("CampaignId", "guid"), ("Clicks", "long"), ("Impressions", "long"), .. InvalidColumns], []),
         _ => Frames(HourColumns, []),
     };
+
+    /// <summary>The invalid-click columns every count query returns after its others, in reason order.</summary>
+    public static readonly (string Name, string Type)[] InvalidColumns =
+        [("InvalidExpiredToken", "long"), ("InvalidKnownCrawler", "long"), ("InvalidTooEarly", "long"), ("InvalidAddressFlood", "long"), ("InvalidCampaignFlood", "long")];
+
+    /// <summary>The columns of a series read.</summary>
+    public static readonly (string Name, string Type)[] SeriesColumns = [("Start", "datetime"), ("Clicks", "long"), ("Impressions", "long"), .. InvalidColumns];
 
     /// <summary>The columns of reconciliation's hour read.</summary>
     public static readonly (string Name, string Type)[] HourColumns =
     [
         ("AdId", "guid"), ("Shard", "int"), ("CampaignId", "guid"), ("AdvertiserId", "guid"), ("Minute", "datetime"),
-        ("Clicks", "long"), ("Impressions", "long"), ("Version", "long"),
+        ("Clicks", "long"), ("Impressions", "long"), ("Version", "long"), .. InvalidColumns,
     ];
 
     // The writers put one object per line.
@@ -157,6 +165,9 @@ internal sealed record IngestedMinuteRow(MinuteCountRow Row, DateTimeOffset Writ
         new MinuteCountRow(
             row.GetProperty("AdId").GetGuid(), row.GetProperty("Shard").GetInt32(), row.GetProperty("CampaignId").GetGuid(),
             row.GetProperty("AdvertiserId").GetGuid(), row.GetProperty("Minute").GetDateTimeOffset(), row.GetProperty("Clicks").GetInt64(),
-            row.GetProperty("Impressions").GetInt64(), row.GetProperty("Version").GetInt64()),
+            row.GetProperty("Impressions").GetInt64(), row.GetProperty("Version").GetInt64(),
+            new InvalidClickCounts(
+                row.GetProperty("InvalidExpiredToken").GetInt64(), row.GetProperty("InvalidKnownCrawler").GetInt64(), row.GetProperty("InvalidTooEarly").GetInt64(),
+                row.GetProperty("InvalidAddressFlood").GetInt64(), row.GetProperty("InvalidCampaignFlood").GetInt64())),
         row.GetProperty("WrittenAt").GetDateTimeOffset());
 }

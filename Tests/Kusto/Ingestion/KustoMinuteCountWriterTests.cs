@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.AdClicks.Events;
+using Orleans.AdClicks.Models;
 using Orleans.AdClicks.Storage.Aggregates;
 using Orleans.AdClicks.Storage.Kusto;
 using Orleans.AdClicks.Storage.Kusto.Client;
@@ -252,6 +254,24 @@ public sealed class KustoMinuteCountWriterTests : IAsyncDisposable
         Assert.Equal(table.Columns.Select(c => c.Name), row.RootElement.EnumerateObject().Select(p => p.Name));
     }
 
+    [Fact]
+    public void Serializer_InvalidClicks_RoundTripEveryReasonInItsColumn()
+    {
+        var minute = MinuteBucket.Of(Start);
+        var rows = new[]
+        {
+            Row(Ad(1), 0, 2, 4) with { Minute = minute, InvalidClicks = new InvalidClickCounts(1, 2, 3, 4, 5) },
+            Row(Ad(2), 1, 0, 5) with { Minute = minute },
+        };
+
+        var batch = Assert.Single(KustoMinuteCountSerializer.Batches(rows, Start, KustoIngestClient.MaxRequestBytes));
+        var parsed = Parse(Encoding.UTF8.GetString(batch.Json.Span));
+
+        Assert.Equal(rows, parsed);
+        using var first = JsonDocument.Parse(Encoding.UTF8.GetString(batch.Json.Span).Split('\n')[0]);
+        Assert.Equal([1L, 2, 3, 4, 5], KustoMinuteCountSerializer.InvalidColumns.Select(c => first.RootElement.GetProperty(c).GetInt64()));
+    }
+
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     private static Guid Ad(int n) => new($"00000000-0000-4000-8000-{n:D12}");
@@ -264,7 +284,10 @@ public sealed class KustoMinuteCountWriterTests : IAsyncDisposable
         using var json = JsonDocument.Parse(line);
         var r = json.RootElement;
         return new MinuteCountRow(r.GetProperty("AdId").GetGuid(), r.GetProperty("Shard").GetInt32(), r.GetProperty("CampaignId").GetGuid(), r.GetProperty("AdvertiserId").GetGuid(),
-            r.GetProperty("Minute").GetDateTimeOffset(), r.GetProperty("Clicks").GetInt64(), r.GetProperty("Impressions").GetInt64(), r.GetProperty("Version").GetInt64());
+            r.GetProperty("Minute").GetDateTimeOffset(), r.GetProperty("Clicks").GetInt64(), r.GetProperty("Impressions").GetInt64(), r.GetProperty("Version").GetInt64(),
+            new InvalidClickCounts(
+                r.GetProperty("InvalidExpiredToken").GetInt64(), r.GetProperty("InvalidKnownCrawler").GetInt64(), r.GetProperty("InvalidTooEarly").GetInt64(),
+                r.GetProperty("InvalidAddressFlood").GetInt64(), r.GetProperty("InvalidCampaignFlood").GetInt64()));
     })];
 
     private KustoMinuteCountWriter Create(ScriptedIngestHandler handler, Action<KustoIngestionOptions>? configure = null)

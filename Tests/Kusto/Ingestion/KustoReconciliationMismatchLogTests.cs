@@ -25,7 +25,8 @@ public sealed class KustoReconciliationMismatchLogTests
         var handler = new ScriptedIngestHandler();
         var report = Report(
             new ReconciliationMismatch(Guid.Parse("6f1c2b1e-3a47-4f0e-9d1a-2b7c8e9f0a11"), 0, Campaign, Advertiser, Hour.AddMinutes(10), AdEventKind.Click, 0, 7),
-            new ReconciliationMismatch(Guid.Parse("6f1c2b1e-3a47-4f0e-9d1a-2b7c8e9f0a11"), 3, Campaign, Advertiser, Hour.AddMinutes(20), AdEventKind.Impression, 2, 0));
+            new ReconciliationMismatch(Guid.Parse("6f1c2b1e-3a47-4f0e-9d1a-2b7c8e9f0a11"), 3, Campaign, Advertiser, Hour.AddMinutes(20), AdEventKind.Impression, 2, 0),
+            new ReconciliationMismatch(Guid.Parse("6f1c2b1e-3a47-4f0e-9d1a-2b7c8e9f0a11"), 3, Campaign, Advertiser, Hour.AddMinutes(20), AdEventKind.Click, 4, 1, InvalidTrafficReason.KnownCrawler));
 
         await Log(handler).ExportAsync(report, Cancel);
 

@@ -46,7 +46,7 @@ public sealed class AggregateQueryOracleTests : IAsyncLifetime
 
         // Counts are small, so top ads often tie on clicks and on impressions and the ad id decides.
         MinuteCountRow Row(int minute, (Guid Advertiser, Guid Campaign, Guid Ad, int Shards) ad, int shard, long version) =>
-            new(ad.Ad, shard, ad.Campaign, ad.Advertiser, Start.AddMinutes(minute), random.Next(0, 4), random.Next(0, 6), version);
+            new(ad.Ad, shard, ad.Campaign, ad.Advertiser, Start.AddMinutes(minute), random.Next(0, 4), random.Next(0, 6), version, RandomInvalid(random));
 
         var minutes = (int)(End - Start).TotalMinutes;
         var first = new List<MinuteCountRow>();
@@ -67,9 +67,9 @@ public sealed class AggregateQueryOracleTests : IAsyncLifetime
 
         // Superseded: a higher version replaces a row; stale: a lower version of a row written after a higher one.
         var superseding = first.Concat(late).Where(_ => random.NextDouble() < 0.3)
-            .Select(r => r with { Clicks = random.Next(0, 4), Impressions = random.Next(0, 6), Version = r.Version + 1_000 }).ToList();
+            .Select(r => r with { Clicks = random.Next(0, 4), Impressions = random.Next(0, 6), Version = r.Version + 1_000, InvalidClicks = RandomInvalid(random) }).ToList();
         await WriteAsync(superseding);
-        await WriteAsync([.. superseding.Where(_ => random.NextDouble() < 0.5).Select(r => r with { Clicks = 99, Impressions = 99, Version = r.Version - 500 })]);
+        await WriteAsync([.. superseding.Where(_ => random.NextDouble() < 0.5).Select(r => r with { Clicks = 99, Impressions = 99, Version = r.Version - 500, InvalidClicks = new(99, 99, 99, 99, 99) })]);
         Assert.NotEmpty(late);
         Assert.NotEmpty(superseding);
     }
@@ -102,7 +102,7 @@ public sealed class AggregateQueryOracleTests : IAsyncLifetime
                         .Where(r => r.Minute >= from && r.Minute < End)
                         .GroupBy(r => MinuteBucket.Truncate(r.Minute, granularity))
                         .OrderBy(g => g.Key)
-                        .Select(g => new BucketCount(g.Key, g.Sum(r => r.Clicks), g.Sum(r => r.Impressions)));
+                        .Select(g => new BucketCount(g.Key, g.Sum(r => r.Clicks), g.Sum(r => r.Impressions), InvalidClickCounts.Sum(g.Select(r => r.InvalidClicks))));
                     Assert.Equal(expected, actual);
                     compared += actual.Count;
                 }
@@ -129,7 +129,7 @@ public sealed class AggregateQueryOracleTests : IAsyncLifetime
                     .Where(r => r.Minute >= query.From && r.Minute < query.To)
                     .Where(r => (query.CampaignId is null || r.CampaignId == query.CampaignId) && (query.AdvertiserId is null || r.AdvertiserId == query.AdvertiserId))
                     .GroupBy(r => (r.AdId, r.CampaignId))
-                    .Select(g => new AdTotal(g.Key.AdId, g.Key.CampaignId, g.Sum(r => r.Clicks), g.Sum(r => r.Impressions)));
+                    .Select(g => new AdTotal(g.Key.AdId, g.Key.CampaignId, g.Sum(r => r.Clicks), g.Sum(r => r.Impressions), InvalidClickCounts.Sum(g.Select(r => r.InvalidClicks))));
                 var expected = (query.Sort switch
                     {
                         TopAdsSort.Impressions => totals.OrderByDescending(a => a.Impressions).ThenByDescending(a => a.Clicks),
@@ -175,7 +175,7 @@ public sealed class AggregateQueryOracleTests : IAsyncLifetime
                         .Where(r => (scope.AdvertiserId is null || r.AdvertiserId == scope.AdvertiserId) && r.Minute >= from && r.Minute < to)
                         .GroupBy(r => MinuteBucket.Truncate(r.Minute, granularity))
                         .OrderBy(g => g.Key)
-                        .Select(g => new BucketCount(g.Key, g.Sum(r => r.Clicks), g.Sum(r => r.Impressions)));
+                        .Select(g => new BucketCount(g.Key, g.Sum(r => r.Clicks), g.Sum(r => r.Impressions), InvalidClickCounts.Sum(g.Select(r => r.InvalidClicks))));
                     Assert.Equal(expected, actual);
                     compared += actual.Count;
                 }
@@ -185,7 +185,7 @@ public sealed class AggregateQueryOracleTests : IAsyncLifetime
 
             var totals = Latest(tenant).Where(r => r.Minute >= from && r.Minute < to)
                 .GroupBy(r => (r.AdId, r.CampaignId))
-                .Select(g => new AdTotal(g.Key.AdId, g.Key.CampaignId, g.Sum(r => r.Clicks), g.Sum(r => r.Impressions)))
+                .Select(g => new AdTotal(g.Key.AdId, g.Key.CampaignId, g.Sum(r => r.Clicks), g.Sum(r => r.Impressions), InvalidClickCounts.Sum(g.Select(r => r.InvalidClicks))))
                 .OrderByDescending(a => a.Clicks).ThenByDescending(a => a.Impressions).ThenBy(a => a.AdId.ToString(), StringComparer.Ordinal);
             Assert.Equal(totals, top);
             compared += top.Count;
@@ -266,4 +266,9 @@ public sealed class AggregateQueryOracleTests : IAsyncLifetime
         await _store.WriteAsync(rows, Ct);
         _written.AddRange(rows);
     }
+
+    // Mostly zeros, as invalid clicks are rare, so sums over reasons are exercised without dominating.
+    private static InvalidClickCounts RandomInvalid(Random random) => random.NextDouble() < 0.6
+        ? default
+        : new(random.Next(0, 3), random.Next(0, 3), random.Next(0, 2), random.Next(0, 2), random.Next(0, 2));
 }

@@ -37,6 +37,34 @@ public abstract class AggregateStoreContractTests
     }
 
     [Fact]
+    public async Task Write_InvalidClicks_VersionedWithTheRowAndSummedByEveryRead()
+    {
+        var (ad, other) = (Guid.NewGuid(), Guid.NewGuid());
+        var first = new InvalidClickCounts(1, 2, 0, 0, 0);
+        var latest = new InvalidClickCounts(1, 3, 1, 0, 2);
+        var onlyInvalid = new InvalidClickCounts(0, 0, 0, 4, 0);
+        await Writer.WriteAsync([Row(ad, T0, clicks: 3, impressions: 10, version: 1) with { InvalidClicks = first }], Ct);
+
+        await Writer.WriteAsync(
+            [
+                Row(ad, T0, clicks: 3, impressions: 10, version: 2) with { InvalidClicks = latest },
+                Row(ad, T0, clicks: 9, impressions: 9, version: 1) with { InvalidClicks = new InvalidClickCounts(9, 9, 9, 9, 9) },
+                Row(ad, T0.AddMinutes(1), clicks: 0, impressions: 0, version: 2, shard: 1) with { InvalidClicks = onlyInvalid },
+                Row(other, T0.AddMinutes(2), clicks: 1, impressions: 1, version: 1),
+            ],
+            Ct);
+
+        Assert.Equal([new BucketCount(T0, 3, 10, latest), new BucketCount(T0.AddMinutes(1), 0, 0, onlyInvalid)], await MinuteSeries(ad));
+        Assert.Equal(
+            [new BucketCount(T0, 4, 11, latest + onlyInvalid)],
+            await Queries.QuerySeriesAsync(SeriesScope.Campaign(Campaign), T0, T0.AddHours(1), Granularity.Hour, Ct));
+        Assert.Equal(
+            [new AdTotal(ad, Campaign, 3, 10, latest + onlyInvalid), new AdTotal(other, Campaign, 1, 1)],
+            await Queries.QueryTopAdsAsync(new TopAdsQuery(T0, T0.AddHours(1), 10, Campaign, null), Ct));
+        Assert.Equal([latest, onlyInvalid], InKeyOrder((await Queries.ReadHourAsync(T0, AdSlice.Of(ad), Ct)).Where(r => r.AdId == ad)).Select(r => r.InvalidClicks));
+    }
+
+    [Fact]
     public async Task Write_LowerVersion_ChangesNothing()
     {
         var ad = Guid.NewGuid();

@@ -225,6 +225,43 @@ public sealed class DuckDbAggregateStoreTests : AggregateStoreContractTests, IAs
         Assert.Equal(43, await store.ReadLatestVersionAsync(new AdKey(ad, 0), Ct));
     }
 
+    [Fact]
+    public async Task Open_FileWrittenBeforeInvalidClickColumns_ReadsZerosThenKeepsWhatIsWritten()
+    {
+        // The schema and rows as the version before the invalid-click columns left them.
+        var ad = Guid.NewGuid();
+        var path = await WriteOldFileAsync("before-invalid.duckdb", $"""
+            CREATE TABLE minute_counts (
+                ad_id UUID NOT NULL, shard INTEGER NOT NULL, minute TIMESTAMP NOT NULL, campaign_id UUID NOT NULL,
+                advertiser_id UUID NOT NULL, clicks BIGINT NOT NULL, impressions BIGINT NOT NULL, version BIGINT NOT NULL,
+                PRIMARY KEY (ad_id, shard, minute));
+            CREATE TABLE latest_versions (ad_shard VARCHAR PRIMARY KEY, version BIGINT NOT NULL);
+            CREATE INDEX minute_counts_by_ad ON minute_counts (ad_id);
+            CREATE TABLE hour_counts (
+                ad_id UUID NOT NULL, shard INTEGER NOT NULL, hour TIMESTAMP NOT NULL, campaign_id UUID NOT NULL,
+                advertiser_id UUID NOT NULL, clicks BIGINT NOT NULL, impressions BIGINT NOT NULL,
+                PRIMARY KEY (ad_id, shard, hour));
+            INSERT INTO latest_versions VALUES ('{ad}/0', 1);
+            INSERT INTO minute_counts VALUES ('{ad}', 0, TIMESTAMP '2026-03-01 10:00:00', '{ad}', '{ad}', 1, 10, 1);
+            INSERT INTO hour_counts VALUES ('{ad}', 0, TIMESTAMP '2026-03-01 10:00:00', '{ad}', '{ad}', 1, 10);
+            """);
+        var hour = new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
+        var invalid = new InvalidClickCounts(1, 2, 3, 4, 5);
+
+        var store = Open(path);
+        var before = await store.QuerySeriesAsync(SeriesScope.Campaign(ad), hour, hour.AddHours(1), Granularity.Hour, Ct);
+        await store.WriteAsync([new MinuteCountRow(ad, 0, ad, ad, hour.AddMinutes(1), 2, 20, 2, invalid)], Ct);
+        await store.DisposeAsync();
+        var reopened = Open(path);
+
+        Assert.Equal([new BucketCount(hour, 1, 10)], before);
+        Assert.Equal([new BucketCount(hour, 3, 30, invalid)], await reopened.QuerySeriesAsync(SeriesScope.Campaign(ad), hour, hour.AddHours(1), Granularity.Hour, Ct));
+        Assert.Equal([new AdTotal(ad, ad, 3, 30, invalid)], await reopened.QueryTopAdsAsync(new TopAdsQuery(hour, hour.AddHours(1), 10, null, null), Ct));
+        Assert.Equal(
+            [new MinuteCountRow(ad, 0, ad, ad, hour, 1, 10, 1), new MinuteCountRow(ad, 0, ad, ad, hour.AddMinutes(1), 2, 20, 2, invalid)],
+            await reopened.ReadHourAsync(hour, AdSlice.Of(ad), Ct));
+    }
+
     /// <summary>The plan DuckDB ran the store's SQL for <paramref name="query"/> by (EXPLAIN ANALYZE: it picks index scans when it runs).</summary>
     private async Task<string> ExplainAnalyzeAsync(AggregateQuery query)
     {

@@ -95,17 +95,66 @@ public abstract class RawClickStoreContractTests
     }
 
     [Fact]
-    public async Task AppendNew_NonBillable_StoredButNotTallied()
+    public async Task AppendNew_NonBillable_StoredAndTalliedAsAnInvalidClickOnly()
     {
+        // Written before reasons existed: "not billable" alone, which was an expired token.
         var expired = Event(AdEventKind.Click, Guid.NewGuid(), billable: false);
+        var crawlerView = Invalid(AdEventKind.Impression, InvalidTrafficReason.KnownCrawler);
 
-        var accepted = await Store.AppendNewAsync(Key, [expired], Cancellation);
+        var accepted = await Store.AppendNewAsync(Key, [expired, crawlerView], Cancellation);
         var again = await Store.AppendNewAsync(Key, [expired], Cancellation);
         var tallies = await Store.CountAsync(Key, Start.AddHours(-1), Start.AddHours(1), Cancellation);
 
-        Assert.Equal([expired], accepted);
+        Assert.Equal([expired, crawlerView], accepted);
         Assert.Empty(again);
-        Assert.Empty(tallies);
+        Assert.Equal([new MinuteTally(Start, 0, 0, new InvalidClickCounts(1, 0, 0, 0, 0))], tallies);
+    }
+
+    [Fact]
+    public async Task Count_InvalidClicks_TalliedByReasonBesideTheBillableCounts()
+    {
+        var lateExpired = Invalid(AdEventKind.Click, InvalidTrafficReason.ExpiredToken) with
+        {
+            TokenIssuedAt = Start.AddDays(-2),
+            TokenExpiresAt = Start - InvalidClickCounts.ExpiredClicksCountedFor - TimeSpan.FromMinutes(1),
+        };
+        await Store.AppendNewAsync(
+            Key,
+            [
+                Event(AdEventKind.Click, Guid.NewGuid()),
+                Event(AdEventKind.Impression, Guid.NewGuid()),
+                Invalid(AdEventKind.Click, InvalidTrafficReason.KnownCrawler),
+                Invalid(AdEventKind.Click, InvalidTrafficReason.KnownCrawler, Start.AddSeconds(30)),
+                Invalid(AdEventKind.Click, InvalidTrafficReason.TooEarly),
+                Invalid(AdEventKind.Click, InvalidTrafficReason.AddressFlood),
+                Invalid(AdEventKind.Click, InvalidTrafficReason.CampaignFlood),
+                Invalid(AdEventKind.Click, InvalidTrafficReason.ExpiredToken) with { TokenExpiresAt = Start.AddMinutes(-30) },
+                Invalid(AdEventKind.Click, InvalidTrafficReason.CampaignFlood, Start.AddMinutes(1)),
+                Invalid(AdEventKind.Impression, InvalidTrafficReason.KnownCrawler),
+                lateExpired,
+            ],
+            Cancellation);
+
+        var tallies = await Store.CountAsync(Key, Start, Start.AddMinutes(2), Cancellation);
+
+        // An invalid impression counts nowhere, and nor does an expired click long after its token expired.
+        Assert.Equal(
+            [new MinuteTally(Start, 1, 1, new InvalidClickCounts(1, 2, 1, 1, 1)), new MinuteTally(Start.AddMinutes(1), 0, 0, new InvalidClickCounts(0, 0, 0, 0, 1))],
+            tallies);
+    }
+
+    [Fact]
+    public async Task ListActiveAds_OnlyInvalidClicksInAnHour_NamesTheAd()
+    {
+        var invalidViewsOnly = new AdKey(Guid.NewGuid(), 0);
+        await Store.AppendNewAsync(Key, [Invalid(AdEventKind.Click, InvalidTrafficReason.TooEarly, Start.AddMinutes(10))], Cancellation);
+        await Store.AppendNewAsync(invalidViewsOnly, [Invalid(AdEventKind.Impression, InvalidTrafficReason.KnownCrawler) with { AdId = invalidViewsOnly.AdId }], Cancellation);
+
+        var active = await Store.ListActiveAdsAsync(Start, AdSlice.Of(Key.AdId), Cancellation);
+        var viewsSlice = await Store.ListActiveAdsAsync(Start, AdSlice.Of(invalidViewsOnly.AdId), Cancellation);
+
+        Assert.Contains(Key, active);
+        Assert.DoesNotContain(invalidViewsOnly, viewsSlice);
     }
 
     [Fact]
@@ -166,7 +215,7 @@ public abstract class RawClickStoreContractTests
         var quiet = new AdKey(Guid.NewGuid(), 0);
         await Store.AppendNewAsync(Key, [Event(AdEventKind.Click, Guid.NewGuid(), Start.AddMinutes(10)), Event(AdEventKind.Impression, Guid.NewGuid(), Start.AddMinutes(70))], Cancellation);
         await Store.AppendNewAsync(shard2, [Event(AdEventKind.Impression, Guid.NewGuid(), Start.AddMinutes(59))], Cancellation);
-        await Store.AppendNewAsync(quiet, [Event(AdEventKind.Click, Guid.NewGuid(), Start.AddMinutes(5), billable: false) with { AdId = quiet.AdId }], Cancellation);
+        await Store.AppendNewAsync(quiet, [Event(AdEventKind.Impression, Guid.NewGuid(), Start.AddMinutes(5), billable: false) with { AdId = quiet.AdId }], Cancellation);
 
         var slice = AdSlice.Of(Key.AdId);
         var first = await Store.ListActiveAdsAsync(Start, slice, Cancellation);
@@ -271,4 +320,8 @@ public abstract class RawClickStoreContractTests
 
     protected AdEvent Event(AdEventKind kind, Guid impressionId, DateTimeOffset? at = null, bool billable = true) =>
         new(kind, impressionId, Key.AdId, CampaignId, at ?? Start, Start.AddMinutes(-1), Start.AddHours(1), billable, "Mozilla/5.0", "203.0.113.0");
+
+    /// <summary>An event the beacon classified as invalid traffic for <paramref name="reason"/>.</summary>
+    protected AdEvent Invalid(AdEventKind kind, InvalidTrafficReason reason, DateTimeOffset? at = null) =>
+        Event(kind, Guid.NewGuid(), at, billable: false) with { Invalid = reason };
 }

@@ -19,6 +19,12 @@ public static class DuckDbSqlRenderer
     /// </summary>
     public const string LatestVersionSql = "SELECT version FROM latest_versions WHERE ad_shard = $key";
 
+    // The invalid-click columns (DuckDbInvalidClickColumns), selected last in every grouping, in reason order.
+    private const string InvalidColumns = "invalid_expired_token, invalid_known_crawler, invalid_too_early, invalid_address_flood, invalid_campaign_flood";
+
+    private const string InvalidSums = "sum(invalid_expired_token)::BIGINT, sum(invalid_known_crawler)::BIGINT, sum(invalid_too_early)::BIGINT, "
+        + "sum(invalid_address_flood)::BIGINT, sum(invalid_campaign_flood)::BIGINT";
+
     public static (string Sql, DuckDBParameter[] Parameters) Render(AggregateQuery query)
     {
         if (query.Grouping == AggregateGrouping.LatestVersion)
@@ -70,13 +76,13 @@ public static class DuckDbSqlRenderer
                     Granularity.Hour => "hour",
                     _ => "day",
                 }));
-                AppendCounts(sql, query, where, parameters, "date_trunc($granularity, {0}) AS bucket, clicks, impressions");
-                sql.AppendLine("SELECT bucket, sum(clicks)::BIGINT AS clicks, sum(impressions)::BIGINT AS impressions FROM counts")
+                AppendCounts(sql, query, where, parameters, "date_trunc($granularity, {0}) AS bucket, clicks, impressions, " + InvalidColumns);
+                sql.AppendLine("SELECT bucket, sum(clicks)::BIGINT AS clicks, sum(impressions)::BIGINT AS impressions, " + InvalidSums + " FROM counts")
                     .AppendLine("GROUP BY bucket").Append("ORDER BY bucket");
                 break;
             case AggregateGrouping.Ads:
-                AppendCounts(sql, query, where, parameters, "ad_id, campaign_id, clicks, impressions");
-                sql.Append("SELECT ad_id, campaign_id, sum(clicks)::BIGINT AS clicks, sum(impressions)::BIGINT AS impressions");
+                AppendCounts(sql, query, where, parameters, "ad_id, campaign_id, clicks, impressions, " + InvalidColumns);
+                sql.Append("SELECT ad_id, campaign_id, sum(clicks)::BIGINT AS clicks, sum(impressions)::BIGINT AS impressions, ").Append(InvalidSums);
                 // The exact quotient of doubles: equal ratios (1/3, 2/6) are equal doubles, so they tie as KQL ranks them.
                 sql.AppendLine(query.Sort == TopAdsSort.Ctr ? ", CASE WHEN sum(impressions) = 0 THEN 0.0 ELSE sum(clicks)::DOUBLE / sum(impressions) END AS ctr" : "");
                 parameters.Add(new DuckDBParameter("limit", query.Limit));
@@ -88,7 +94,7 @@ public static class DuckDbSqlRenderer
                 }).Append("LIMIT $limit");
                 break;
             default:
-                AppendCounts(sql, query, where, parameters, "ad_id, shard, campaign_id, advertiser_id, {0} AS minute, clicks, impressions, version");
+                AppendCounts(sql, query, where, parameters, "ad_id, shard, campaign_id, advertiser_id, {0} AS minute, clicks, impressions, version, " + InvalidColumns);
                 sql.AppendLine("SELECT * FROM counts").Append("ORDER BY ad_id, shard, minute");
                 break;
         }

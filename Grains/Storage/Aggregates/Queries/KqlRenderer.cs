@@ -13,6 +13,12 @@ namespace Orleans.AdClicks.Storage.Aggregates.Queries;
 /// </summary>
 public static class KqlRenderer
 {
+    // The invalid-click columns of infra/kusto/schema.kql, in reason order; rows written before them read null, summed as 0.
+    private const string InvalidSums = "InvalidExpiredToken = sum(InvalidExpiredToken), InvalidKnownCrawler = sum(InvalidKnownCrawler), "
+        + "InvalidTooEarly = sum(InvalidTooEarly), InvalidAddressFlood = sum(InvalidAddressFlood), InvalidCampaignFlood = sum(InvalidCampaignFlood)";
+
+    private const string InvalidColumns = "InvalidExpiredToken, InvalidKnownCrawler, InvalidTooEarly, InvalidAddressFlood, InvalidCampaignFlood";
+
     public static (string Kql, IReadOnlyList<KustoParameter> Parameters) Render(AggregateQuery query)
     {
         var where = new List<string>();
@@ -76,12 +82,12 @@ public static class KqlRenderer
             case AggregateGrouping.Buckets:
                 // bin() aligns to multiples of the size since 1970-01-01, i.e. to UTC minutes, hours and days.
                 parameters.Add(KustoParameter.Long("bucketMinutes", MinuteBucket.TicksPer(query.Granularity) / TimeSpan.TicksPerMinute));
-                kql.Append("\n| summarize Clicks = sum(Clicks), Impressions = sum(Impressions) by Start = bin(Minute, bucketMinutes * 1m)")
+                kql.Append("\n| summarize Clicks = sum(Clicks), Impressions = sum(Impressions), ").Append(InvalidSums).Append(" by Start = bin(Minute, bucketMinutes * 1m)")
                     .Append("\n| order by Start asc");
                 break;
             case AggregateGrouping.Ads:
                 parameters.Add(KustoParameter.Long("maxAds", query.Limit));
-                kql.Append("\n| summarize Clicks = sum(Clicks), Impressions = sum(Impressions) by AdId, CampaignId")
+                kql.Append("\n| summarize Clicks = sum(Clicks), Impressions = sum(Impressions), ").Append(InvalidSums).Append(" by AdId, CampaignId")
                     .Append(query.Sort switch
                     {
                         TopAdsSort.Impressions => "\n| order by Impressions desc, Clicks desc, tostring(AdId) asc",
@@ -92,7 +98,7 @@ public static class KqlRenderer
                     .Append("\n| take maxAds");
                 break;
             case AggregateGrouping.Rows:
-                kql.Append("\n| project AdId, Shard, CampaignId, AdvertiserId, Minute, Clicks, Impressions, Version")
+                kql.Append("\n| project AdId, Shard, CampaignId, AdvertiserId, Minute, Clicks, Impressions, Version, ").Append(InvalidColumns)
                     .Append("\n| order by tostring(AdId) asc, Shard asc, Minute asc");
                 break;
             default:
