@@ -80,8 +80,8 @@ public sealed class KustoAggregateQueries(KustoQueryClient client, string databa
     private static InvalidClickCounts Invalid(IReadOnlyList<JsonElement> row, int[] ordinals) =>
         new(Long(row[ordinals[0]]), Long(row[ordinals[1]]), Long(row[ordinals[2]]), Long(row[ordinals[3]]), Long(row[ordinals[4]]));
 
-    // ADX writes long and int as JSON numbers; a long beyond 2^53 may come as a string from some gateways.
-    private static long Long(JsonElement cell) => cell.ValueKind switch
+    // ADX writes long and int as JSON numbers; a long beyond 2^53 may come as a string from some gateways; a sum over nothing is null.
+    internal static long Long(JsonElement cell) => cell.ValueKind switch
     {
         JsonValueKind.Number => cell.GetInt64(),
         JsonValueKind.String => long.Parse(cell.GetString()!, CultureInfo.InvariantCulture),
@@ -99,6 +99,6 @@ public sealed class KustoAggregateQueries(KustoQueryClient client, string databa
             ? DateTimeOffset.Parse(cell.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal)
             : throw NullCell(column, result);
 
-    private static KustoException NullCell(string column, KustoQueryResult result) =>
+    internal static KustoException NullCell(string column, KustoQueryResult result) =>
         new($"The result has a row without {column}: the query does not match infra/kusto/schema.kql.", null, HttpStatusCode.OK, true, result.RequestId);
 }

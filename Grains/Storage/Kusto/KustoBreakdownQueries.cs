@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using Orleans.AdClicks.Events;
 using Orleans.AdClicks.Models;
@@ -24,8 +22,8 @@ public sealed class KustoBreakdownQueries(KustoQueryClient client, string databa
         var result = await client.QueryAsync(database, kql, parameters, _limits, cancellationToken).ConfigureAwait(false);
         var (value, clicks, impressions) = (result.Ordinal("Value"), result.Ordinal("Clicks"), result.Ordinal("Impressions"));
         return [.. result.Rows.Select(row => new BreakdownTotal(
-            row[value].ValueKind == JsonValueKind.String ? row[value].GetString()! : throw NullCell("Value", result),
-            Long(row[clicks]), Long(row[impressions])))];
+            row[value].ValueKind == JsonValueKind.String ? row[value].GetString()! : throw KustoAggregateQueries.NullCell("Value", result),
+            KustoAggregateQueries.Long(row[clicks]), KustoAggregateQueries.Long(row[impressions])))];
     }
 
     /// <summary>The highest version of any breakdown row of the ad shard in ADX, or null when it has none.</summary>
@@ -36,17 +34,6 @@ public sealed class KustoBreakdownQueries(KustoQueryClient client, string databa
         var version = result.Ordinal("Version");
 
         // max() over no rows is one row with a null cell.
-        return result.Rows.Count == 0 || result.Rows[0][version].ValueKind == JsonValueKind.Null ? null : Long(result.Rows[0][version]);
+        return result.Rows.Count == 0 || result.Rows[0][version].ValueKind == JsonValueKind.Null ? null : KustoAggregateQueries.Long(result.Rows[0][version]);
     }
-
-    // ADX writes long as a JSON number; a long beyond 2^53 may come as a string from some gateways; a sum over nothing is null.
-    private static long Long(JsonElement cell) => cell.ValueKind switch
-    {
-        JsonValueKind.Number => cell.GetInt64(),
-        JsonValueKind.String => long.Parse(cell.GetString()!, CultureInfo.InvariantCulture),
-        _ => 0,
-    };
-
-    private static KustoException NullCell(string column, KustoQueryResult result) =>
-        new($"The result has a row without {column}: the query does not match infra/kusto/schema.kql.", null, HttpStatusCode.OK, true, result.RequestId);
 }
