@@ -34,7 +34,7 @@ public class KustoIngestBenchmarks
             return new MinuteCountRow(Guid.NewGuid(), 0, campaign.Id, campaign.Advertiser, _now.AddMinutes(-random.Next(0, 3)),
                 impressions / 50, impressions, _now.UtcTicks + i);
         }).ToArray();
-        var first = KustoMinuteCountSerializer.Batches(candidates, _now, KustoIngestClient.MaxRequestBytes).First();
+        var first = KustoMinuteCountFormat.Instance.Batches(candidates, _now, KustoIngestClient.MaxRequestBytes).First();
         _rows = [.. first.Rows];
         _json = first.Json;
         var gzipped = KustoIngestClient.Gzip(_json.Span).Length;
@@ -42,11 +42,11 @@ public class KustoIngestBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public int Serialise() => KustoMinuteCountSerializer.Batches(_rows, _now, KustoIngestClient.MaxRequestBytes).Sum(b => b.Json.Length);
+    public int Serialise() => KustoMinuteCountFormat.Instance.Batches(_rows, _now, KustoIngestClient.MaxRequestBytes).Sum(b => b.Json.Length);
 
     [Benchmark]
     public int Gzip() => KustoIngestClient.Gzip(_json.Span).Length;
 
     [Benchmark]
-    public int SerialiseAndGzip() => KustoMinuteCountSerializer.Batches(_rows, _now, KustoIngestClient.MaxRequestBytes).Sum(b => KustoIngestClient.Gzip(b.Json.Span).Length);
+    public int SerialiseAndGzip() => KustoMinuteCountFormat.Instance.Batches(_rows, _now, KustoIngestClient.MaxRequestBytes).Sum(b => KustoIngestClient.Gzip(b.Json.Span).Length);
 }

@@ -74,7 +74,7 @@ public sealed class KustoAggregateQueries(KustoQueryClient client, string databa
     }
 
     private static int[] InvalidOrdinals(KustoQueryResult result) =>
-        [.. KustoMinuteCountSerializer.InvalidColumns.Select(result.Ordinal)];
+        [.. KustoMinuteCountFormat.InvalidColumns.Select(result.Ordinal)];
 
     // A row written before the invalid-click columns existed reads null in them: 0.
     private static InvalidClickCounts Invalid(IReadOnlyList<JsonElement> row, int[] ordinals) =>

@@ -41,8 +41,8 @@ public static class KustoAggregateStoreExtensions
             sp.GetRequiredService<KustoIngestionMetrics>(), Time(sp), sp.GetRequiredService<ILogger<KustoMinuteCountWriter>>()));
         services.AddSingleton<IMinuteCountWriter>(sp => sp.GetRequiredService<KustoMinuteCountWriter>());
         services.AddSingleton(sp => new KustoHourBreakdownWriter(
-            sp.GetRequiredService<KustoIngestClient>(), sp.GetRequiredService<IOptions<KustoIngestionOptions>>(), Time(sp),
-            sp.GetRequiredService<ILogger<KustoHourBreakdownWriter>>()));
+            sp.GetRequiredService<KustoIngestClient>(), sp.GetRequiredService<IOptions<KustoIngestionOptions>>(),
+            sp.GetRequiredService<KustoIngestionMetrics>(), Time(sp), sp.GetRequiredService<ILogger<KustoHourBreakdownWriter>>()));
         services.AddSingleton<IHourBreakdownWriter>(sp => sp.GetRequiredService<KustoHourBreakdownWriter>());
         services.AddSingleton(sp => new KustoAggregateStore(
             sp.GetRequiredService<KustoAggregateQueries>(), sp.GetRequiredService<KustoMinuteCountWriter>(),

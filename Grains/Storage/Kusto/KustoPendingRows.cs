@@ -1,24 +1,24 @@
 using Orleans.AdClicks.Events;
-using Orleans.AdClicks.Storage.Aggregates;
 
 namespace Orleans.AdClicks.Storage.Kusto;
 
 /// <summary>
-/// The minute rows a process has not yet ingested, one per (ad, shard, minute): a newer version replaces a
-/// waiting row, an older one is ignored, and an ingested row leaves only if no newer version came meanwhile.
-/// Thread-safe.
+/// The rows a process has not yet ingested, one per ad shard and position (<see cref="KustoRowFormat{TRow, TPosition}"/>):
+/// a newer version replaces a waiting row, an older one is ignored, and an ingested row leaves only if no newer version
+/// came meanwhile. Thread-safe.
 /// </summary>
-internal sealed class KustoPendingRows(int maxRows)
+internal sealed class KustoPendingRows<TRow, TPosition>(KustoRowFormat<TRow, TPosition> format, int maxRows)
+    where TPosition : notnull
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<AdKey, Dictionary<DateTimeOffset, PendingRow>> _rows = [];
+    private readonly Dictionary<AdKey, Dictionary<TPosition, PendingRow>> _rows = [];
     private int _count;
 
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>Takes the rows, unless that would hold more than the bound; returns how many rows wait then.</summary>
     /// <returns>False, taking none, when the new keys would not fit.</returns>
-    public bool TryAdd(IReadOnlyList<MinuteCountRow> rows, DateTimeOffset now, out int count)
+    public bool TryAdd(IReadOnlyList<TRow> rows, DateTimeOffset now, out int count)
     {
         lock (_lock)
         {
@@ -30,22 +30,22 @@ internal sealed class KustoPendingRows(int maxRows)
 
             foreach (var row in rows)
             {
-                var key = new AdKey(row.AdId, row.Shard);
-                if (!_rows.TryGetValue(key, out var minutes))
+                var key = format.Key(row);
+                if (!_rows.TryGetValue(key, out var positions))
                 {
-                    _rows[key] = minutes = [];
+                    _rows[key] = positions = [];
                 }
 
-                var minute = MinuteBucket.Of(row.Minute);
-                if (!minutes.TryGetValue(minute, out var waiting))
+                var position = format.Position(row);
+                if (!positions.TryGetValue(position, out var waiting))
                 {
-                    minutes[minute] = new PendingRow(row, now);
+                    positions[position] = new PendingRow(row, now);
                     _count++;
                 }
-                else if (row.Version >= waiting.Row.Version)
+                else if (format.Version(row) >= format.Version(waiting.Row))
                 {
                     // The oldest change keeps its age: the one the metric should show.
-                    minutes[minute] = waiting with { Row = row };
+                    positions[position] = waiting with { Row = row };
                 }
             }
 
@@ -55,29 +55,29 @@ internal sealed class KustoPendingRows(int maxRows)
     }
 
     /// <summary>A copy of every waiting row.</summary>
-    public MinuteCountRow[] Snapshot()
+    public TRow[] Snapshot()
     {
         lock (_lock)
         {
-            return [.. _rows.Values.SelectMany(minutes => minutes.Values).Select(p => p.Row)];
+            return [.. _rows.Values.SelectMany(positions => positions.Values).Select(p => p.Row)];
         }
     }
 
     /// <summary>Removes the ingested rows whose version still is the waiting one.</summary>
-    public void Ingested(IReadOnlyList<MinuteCountRow> rows)
+    public void Ingested(IReadOnlyList<TRow> rows)
     {
         lock (_lock)
         {
             foreach (var row in rows)
             {
-                var key = new AdKey(row.AdId, row.Shard);
-                var minute = MinuteBucket.Of(row.Minute);
+                var key = format.Key(row);
+                var position = format.Position(row);
                 // A newer version written while the request was in flight is not in ADX yet: it stays.
-                if (_rows.TryGetValue(key, out var minutes) && minutes.TryGetValue(minute, out var waiting) && waiting.Row.Version == row.Version)
+                if (_rows.TryGetValue(key, out var positions) && positions.TryGetValue(position, out var waiting) && format.Version(waiting.Row) == format.Version(row))
                 {
-                    minutes.Remove(minute);
+                    positions.Remove(position);
                     _count--;
-                    if (minutes.Count == 0)
+                    if (positions.Count == 0)
                     {
                         _rows.Remove(key);
                     }
@@ -91,7 +91,7 @@ internal sealed class KustoPendingRows(int maxRows)
     {
         lock (_lock)
         {
-            return _rows.TryGetValue(key, out var minutes) ? minutes.Values.Max(p => p.Row.Version) : null;
+            return _rows.TryGetValue(key, out var positions) ? positions.Values.Max(p => format.Version(p.Row)) : null;
         }
     }
 
@@ -101,7 +101,7 @@ internal sealed class KustoPendingRows(int maxRows)
         DateTimeOffset? oldest = null;
         lock (_lock)
         {
-            foreach (var waiting in _rows.Values.SelectMany(minutes => minutes.Values))
+            foreach (var waiting in _rows.Values.SelectMany(positions => positions.Values))
             {
                 if (oldest is null || waiting.Since < oldest)
                 {
@@ -113,10 +113,10 @@ internal sealed class KustoPendingRows(int maxRows)
         return oldest;
     }
 
-    private int NewKeys(IReadOnlyList<MinuteCountRow> rows) => rows
-        .Select(r => (Key: new AdKey(r.AdId, r.Shard), Minute: MinuteBucket.Of(r.Minute)))
+    private int NewKeys(IReadOnlyList<TRow> rows) => rows
+        .Select(r => (Key: format.Key(r), Position: format.Position(r)))
         .Distinct()
-        .Count(k => !_rows.TryGetValue(k.Key, out var minutes) || !minutes.ContainsKey(k.Minute));
+        .Count(k => !_rows.TryGetValue(k.Key, out var positions) || !positions.ContainsKey(k.Position));
 
-    private readonly record struct PendingRow(MinuteCountRow Row, DateTimeOffset Since);
+    private readonly record struct PendingRow(TRow Row, DateTimeOffset Since);
 }

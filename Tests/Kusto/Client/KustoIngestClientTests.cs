@@ -29,7 +29,7 @@ public sealed class KustoIngestClientTests
 
     private static Task Ingest(KustoIngestClient client)
     {
-        var batch = Assert.Single(KustoMinuteCountSerializer.Batches(Rows, Minute.AddMinutes(2).AddMilliseconds(250), KustoIngestClient.MaxRequestBytes));
+        var batch = Assert.Single(KustoMinuteCountFormat.Instance.Batches(Rows, Minute.AddMinutes(2).AddMilliseconds(250), KustoIngestClient.MaxRequestBytes));
         return client.StreamMultiJsonAsync("adclicks", KustoAggregateTable.Name, KustoAggregateTable.JsonMapping, batch.Json, Cancel);
     }
 

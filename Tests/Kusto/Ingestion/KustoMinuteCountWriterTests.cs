@@ -208,8 +208,8 @@ public sealed class KustoMinuteCountWriterTests : IAsyncDisposable
         await writer.WriteAsync([Row(Ad(1), 0, 1, 1), Row(Ad(2), 0, 1, 1)], Cancel);
         await AdvanceUntil(() => writer.PendingRows == 0);
 
-        Assert.Equal(2, metrics.Sum("adclicks.kusto.ingested_rows"));
-        Assert.Equal(1, metrics.Sum("adclicks.kusto.requests", "outcome=ok"));
+        Assert.Equal(2, metrics.Sum("adclicks.kusto.ingested_rows", "table=AdMinuteAggregates"));
+        Assert.Equal(1, metrics.Sum("adclicks.kusto.requests", "outcome=ok,table=AdMinuteAggregates"));
     }
 
     [Fact]
@@ -245,7 +245,7 @@ public sealed class KustoMinuteCountWriterTests : IAsyncDisposable
     [Fact]
     public void Serializer_PropertyNames_AreTheMappingsPaths()
     {
-        var batch = Assert.Single(KustoMinuteCountSerializer.Batches([Row(Ad(1), 2, 3, 4)], Start, KustoIngestClient.MaxRequestBytes));
+        var batch = Assert.Single(KustoMinuteCountFormat.Instance.Batches([Row(Ad(1), 2, 3, 4)], Start, KustoIngestClient.MaxRequestBytes));
 
         using var row = JsonDocument.Parse(batch.Json);
 
@@ -264,12 +264,12 @@ public sealed class KustoMinuteCountWriterTests : IAsyncDisposable
             Row(Ad(2), 1, 0, 5) with { Minute = minute },
         };
 
-        var batch = Assert.Single(KustoMinuteCountSerializer.Batches(rows, Start, KustoIngestClient.MaxRequestBytes));
+        var batch = Assert.Single(KustoMinuteCountFormat.Instance.Batches(rows, Start, KustoIngestClient.MaxRequestBytes));
         var parsed = Parse(Encoding.UTF8.GetString(batch.Json.Span));
 
         Assert.Equal(rows, parsed);
         using var first = JsonDocument.Parse(Encoding.UTF8.GetString(batch.Json.Span).Split('\n')[0]);
-        Assert.Equal([1L, 2, 3, 4, 5], KustoMinuteCountSerializer.InvalidColumns.Select(c => first.RootElement.GetProperty(c).GetInt64()));
+        Assert.Equal([1L, 2, 3, 4, 5], KustoMinuteCountFormat.InvalidColumns.Select(c => first.RootElement.GetProperty(c).GetInt64()));
     }
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
