@@ -20,7 +20,8 @@ internal sealed class KustoHourBreakdownFormat : KustoRowFormat<HourBreakdownRow
 
     public override string RowName => "hourly breakdown row";
 
-    public override string LeftPendingRemedy => "the hour's next write or recount rewrites them";
+    // Reconciliation compares minute rows only (docs/counting.md, "Hourly breakdowns").
+    public override string LeftPendingRemedy => "the ad's next recount of their hour rewrites them, not the hourly reconciliation";
 
     protected override int TypicalRowBytes => 330;
 

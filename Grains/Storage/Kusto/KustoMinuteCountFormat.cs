@@ -34,7 +34,6 @@ internal sealed class KustoMinuteCountFormat : KustoRowFormat<MinuteCountRow, Da
 
     public override string RowName => "minute row";
 
-    // The grains' dirty rows were taken when the write returned: nothing but a recount brings these back.
     public override string LeftPendingRemedy => "the hourly reconciliation rewrites them";
 
     // About what a row takes (measured: see docs/benchmarks.md), with the invalid-click columns.
